@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+export FLASK_APP := app
+
+.PHONY: run test setup translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est nécessaire." if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+## Set up, migrate, load the demo data, print the admin login and serve the console.
+run: setup
+	$(BIN)/flask occe upgrade
+	$(BIN)/flask occe init --demo-admin
+	$(BIN)/flask occe demo
+	@echo "Console : http://$(HOST):$(PORT)/"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Set up and run the whole test suite (PostgreSQL too when OCCE_TEST_DATABASE_URL is set).
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Recompile the translation catalogues after editing a .po file.
+translations: setup
+	$(BIN)/pybabel compile -d app/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,49 @@
+"""French error pages; no visitor ever sees a stack trace or raw SQL."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Requête invalide", "La demande n'a pas pu être comprise. Rechargez la page et recommencez."),
+    403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas ou plus."),
+    405: ("Méthode non autorisée", "Cette action ne peut pas se faire de cette façon."),
+    413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
+    429: ("Trop de tentatives", "Trop de tentatives en peu de temps : patientez quelques minutes."),
+    500: ("Erreur interne", "Une erreur inattendue s'est produite. L'équipe technique a été prévenue."),
+    503: ("Base de données occupée", "La base de données est momentanément occupée : réessayez dans un instant."),
+}
+
+
+def render_error(status: int):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("occe/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        db.session.rollback()
+        log.error("Database error: %s", error.orig)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        log.exception("Unexpected error")
+        return render_error(500)

@@ -1,0 +1,39 @@
+"""The Plugins page, as a core area written on the plugin contract (always on)."""
+
+from app.plugins import CORE, DashboardCard, PluginInfo, hookimpl
+
+PLUGIN = PluginInfo(
+    code="plugins",
+    label="Plugins",
+    version="1.0.0",
+    description="La liste des plugins, leurs erreurs et leur activation par année scolaire.",
+    kind=CORE,
+    yearly=False,
+)
+
+
+@hookimpl
+def occe_views(menu):
+    from app.plugins.admin.views import PluginsView
+
+    menu.add_view(PluginsView, "Plugins", label="Plugins", icon="fa-puzzle-piece", category="Administration")
+
+
+@hookimpl
+def occe_dashboard_cards(year):
+    from flask import url_for
+
+    from app.plugins.switches import current_manager, plugins_on
+
+    manager = current_manager()
+    yearly_on = [plugin for plugin in plugins_on(manager, year) if plugin.yearly]
+    broken = [plugin for plugin in manager.describe() if plugin.errors]
+    detail = f"{len(broken)} plugin(s) en erreur" if broken else "aucune erreur"
+    return [
+        DashboardCard(
+            title=f"Actions actives en {year.label}",
+            value=str(len(yearly_on)),
+            detail=detail,
+            url=url_for("PluginsView.list"),
+        )
+    ]

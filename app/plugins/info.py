@@ -1,0 +1,71 @@
+"""What a plugin says about itself, and what it gives the home page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CORE = "coeur"
+FEDERAL = "federale"
+DEPARTMENTAL = "departementale"
+PARTNER = "partenaire"
+
+KIND_LABELS = {
+    CORE: "Cœur de la console",
+    FEDERAL: "Action fédérale",
+    DEPARTMENTAL: "Action départementale",
+    PARTNER: "Action avec partenaire",
+}
+
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+# Core tables are ``ab_*`` (FAB) and ``occe_*``: a plugin's ``<code>_`` prefix must not reach them.
+RESERVED_PREFIXES = ("ab", "occe", "alembic")
+
+
+def code_problem(code: str) -> str | None:
+    """Return why ``code`` cannot name a plugin (in French), or None."""
+    if not CODE_PATTERN.match(code):
+        return (
+            f"Code de plugin invalide « {code} » : lettres minuscules sans accent, chiffres et _, "
+            "commençant par une lettre (2 à 40 caractères)."
+        )
+    if any(code == prefix or code.startswith(prefix + "_") for prefix in RESERVED_PREFIXES):
+        return f"Le code « {code} » est réservé au cœur de la console."
+    return None
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """The ``PLUGIN`` attribute of a plugin package.
+
+    ``yearly`` plugins (the class actions) can be switched on or off per
+    school year; core areas are always on.
+    """
+
+    code: str
+    label: str
+    version: str = "0.1.0"
+    description: str = ""
+    kind: str = DEPARTMENTAL
+    yearly: bool = True
+
+    def __post_init__(self) -> None:
+        problem = code_problem(self.code)
+        if problem:
+            raise ValueError(problem)
+        if self.kind not in KIND_LABELS:
+            raise ValueError(f"Type de plugin inconnu « {self.kind} » ({', '.join(KIND_LABELS)}).")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """One figure on the home page, returned by ``occe_dashboard_cards``."""
+
+    title: str
+    value: str
+    detail: str = ""
+    url: str = ""

@@ -1,0 +1,1 @@
+"""Security: roles and grants (``roles``), password policy (``passwords``), FAB's manager (``manager``)."""

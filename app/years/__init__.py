@@ -1,0 +1,51 @@
+"""School years, as a core area written on the plugin contract (always on)."""
+
+from app.plugins import CORE, DashboardCard, PluginInfo, hookimpl
+from app.security.roles import ANIMATION, CONSEIL, GESTION, PARTENAIRE, READ, grant
+
+PLUGIN = PluginInfo(
+    code="years",
+    label="Années scolaires",
+    version="1.0.0",
+    description="Les années scolaires (1er septembre - 31 août), l'année courante et l'année consultée.",
+    kind=CORE,
+    yearly=False,
+)
+
+MENU_CATEGORY = "Administration"
+
+
+@hookimpl
+def occe_role_permissions():
+    from app.years.views import SchoolYearView, YearChoiceView
+
+    choose = grant(YearChoiceView, ["can_choose"])
+    return {
+        ANIMATION: [choose],
+        GESTION: [choose, grant(SchoolYearView, READ)],
+        CONSEIL: [choose],
+        PARTENAIRE: [choose],
+    }
+
+
+@hookimpl
+def occe_views(menu):
+    from app.years.views import SchoolYearView, YearChoiceView
+
+    menu.add_view(
+        SchoolYearView,
+        "SchoolYears",
+        label="Années scolaires",
+        icon="fa-calendar",
+        category=MENU_CATEGORY,
+        category_label="Administration",
+        category_icon="fa-cogs",
+    )
+    menu.add_view_no_menu(YearChoiceView)
+
+
+@hookimpl
+def occe_dashboard_cards(year):
+    detail = f"du {year.start_date:%d/%m/%Y} au {year.end_date:%d/%m/%Y}"
+    title = "Année courante" if year.is_current else "Année consultée (archive)"
+    return [DashboardCard(title=title, value=year.label, detail=detail)]
