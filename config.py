@@ -87,7 +87,9 @@ LANGUAGES = {
 
 # --- Plugins ---------------------------------------------------------------
 # Packages whose sub-packages are plugins (the top-level ``plugins/`` folder).
-OCCE_PLUGIN_PACKAGES = ["plugins"]
+OCCE_PLUGIN_PACKAGES = [
+    name.strip() for name in os.environ.get("OCCE_PLUGIN_PACKAGES", "plugins").split(",") if name.strip()
+]
 # Load installed distributions that declare the ``occe.plugins`` entry point.
 OCCE_PLUGIN_ENTRY_POINTS = _env_bool("OCCE_PLUGIN_ENTRY_POINTS", True)
 # Codes of plugins never to load, e.g. OCCE_BLOCKED_PLUGINS=etamine,thea

@@ -44,10 +44,12 @@ def run_upgrade(echo=click.echo) -> list[str]:
     """
     from app.plugins import migrations
     from app.plugins.switches import set_switch
-    from app.years.service import current_year
+    from app.years.service import ensure_current_year
 
     upgrade_core(directory=current_app.extensions["migrate"].directory)
-    echo("Cœur : à jour.")
+    year = ensure_current_year()
+    db.session.commit()
+    echo(f"Cœur : à jour (année courante {year.label}).")
     failures = []
     manager = _manager()
     for plugin in manager.describe():
@@ -65,8 +67,7 @@ def run_upgrade(echo=click.echo) -> list[str]:
             echo(f"Plugin {plugin.code} : ÉCHEC de la migration ({type(exc).__name__}: {exc}).", err=True)
             continue
         echo(f"Plugin {plugin.code} : à jour.")
-        year = current_year()
-        if first and plugin.yearly and year is not None:
+        if first and plugin.yearly:
             set_switch(manager, plugin, year, True)
             echo(f"Plugin {plugin.code} : installé et activé pour {year.label}.")
     orphans = sorted(set(migrations.installed_plugin_codes()) - set(manager.plugins))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -13,14 +14,14 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Requête invalide", "La demande n'a pas pu être comprise. Rechargez la page et recommencez."),
-    403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour cette page."),
-    404: ("Page introuvable", "Cette page n'existe pas ou plus."),
-    405: ("Méthode non autorisée", "Cette action ne peut pas se faire de cette façon."),
-    413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
-    429: ("Trop de tentatives", "Trop de tentatives en peu de temps : patientez quelques minutes."),
-    500: ("Erreur interne", "Une erreur inattendue s'est produite. L'équipe technique a été prévenue."),
-    503: ("Base de données occupée", "La base de données est momentanément occupée : réessayez dans un instant."),
+    400: (_("Requête invalide"), _("La demande n'a pas pu être comprise. Rechargez la page et recommencez.")),
+    403: (_("Accès refusé"), _("Vous n'avez pas les droits nécessaires pour cette page.")),
+    404: (_("Page introuvable"), _("Cette page n'existe pas ou plus.")),
+    405: (_("Méthode non autorisée"), _("Cette action ne peut pas se faire de cette façon.")),
+    413: (_("Fichier trop volumineux"), _("Le fichier envoyé dépasse la taille autorisée.")),
+    429: (_("Trop de tentatives"), _("Trop de tentatives en peu de temps : patientez quelques minutes.")),
+    500: (_("Erreur interne"), _("Une erreur inattendue s'est produite. L'équipe technique a été prévenue.")),
+    503: (_("Base de données occupée"), _("La base de données est momentanément occupée : réessayez dans un instant.")),
 }
 
 

@@ -20,3 +20,15 @@ class OcceModelView(ModelView):
         if name not in self.actions:
             abort(404)
         return super().get_action_permission_name(name)
+
+
+def yes_no(value) -> str:
+    """A boolean as the French staff read it."""
+    from flask_babel import gettext
+
+    return gettext("Oui") if value else gettext("Non")
+
+
+def french_date(value) -> str:
+    """A date as dd/mm/yyyy (empty when missing)."""
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -187,7 +187,9 @@ class PluginManager:
         try:
             module = loader() if loader else importlib.import_module(module_name)
             plugin.info = self._read_info(module, code, builtin)
-            plugin.code = plugin.info.code
+            if plugin.info.code != code:  # a core area named apart from its module
+                plugin.code = plugin.info.code
+                self.plugins[plugin.code] = self.plugins.pop(code)
             self._check_hook_names(module)
             self.pm.register(module, name=plugin.code)
             plugin.module = module

@@ -54,6 +54,9 @@ def configure_sqlite(connection) -> None:
     """Batch migrations recreate tables: SQLite must not cascade while they do."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # End the transaction the statement began, or Alembic would run inside
+        # it and never commit its version row.
+        connection.commit()
 
 
 def plugin_config(plugin: LoadedPlugin) -> Config:
@@ -132,9 +135,10 @@ def drop_plugin_tables(code: str) -> list[str]:
     """Drop every ``<code>_*`` table and the version table. Only ``flask occe plugin purge`` calls this."""
     tables = plugin_tables(code)
     preparer = db.engine.dialect.identifier_preparer
-    with db.engine.begin() as connection:
+    with db.engine.connect() as connection:
         configure_sqlite(connection)
         for name in tables:
             suffix = " CASCADE" if connection.dialect.name == "postgresql" else ""
             connection.execute(text(f"DROP TABLE IF EXISTS {preparer.quote(name)}{suffix}"))
+        connection.commit()
     return tables

@@ -1,5 +1,7 @@
 """School years, as a core area written on the plugin contract (always on)."""
 
+from flask_babel import lazy_gettext as _
+
 from app.plugins import CORE, DashboardCard, PluginInfo, hookimpl
 from app.security.roles import ANIMATION, CONSEIL, GESTION, PARTENAIRE, READ, grant
 
@@ -35,10 +37,10 @@ def occe_views(menu):
     menu.add_view(
         SchoolYearView,
         "SchoolYears",
-        label="Années scolaires",
+        label=_("Années scolaires"),
         icon="fa-calendar",
         category=MENU_CATEGORY,
-        category_label="Administration",
+        category_label=_("Administration"),
         category_icon="fa-cogs",
     )
     menu.add_view_no_menu(YearChoiceView)
@@ -46,6 +48,6 @@ def occe_views(menu):
 
 @hookimpl
 def occe_dashboard_cards(year):
-    detail = f"du {year.start_date:%d/%m/%Y} au {year.end_date:%d/%m/%Y}"
-    title = "Année courante" if year.is_current else "Année consultée (archive)"
+    detail = _("du %(start)s au %(end)s", start=f"{year.start_date:%d/%m/%Y}", end=f"{year.end_date:%d/%m/%Y}")
+    title = _("Année courante") if year.is_current else _("Année consultée (archive)")
     return [DashboardCard(title=title, value=year.label, detail=detail)]

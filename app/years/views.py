@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _
 from wtforms.validators import DataRequired, ValidationError
 
 from app.extensions import db
-from app.views import OcceModelView
+from app.views import OcceModelView, french_date, yes_no
 from app.years import service
 from app.years.context import choose_year
 from app.years.models import SchoolYear
@@ -43,6 +43,7 @@ class SchoolYearView(OcceModelView):
     base_order = ("start_date", "desc")
     description_columns = {"label": _("Par exemple 2025-2026 : du 1er septembre au 31 août.")}
     validators_columns = {"label": [DataRequired(), _valid_label]}
+    formatters_columns = {"start_date": french_date, "end_date": french_date, "is_current": yes_no}
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "set_current"]
 
     def pre_add(self, item: SchoolYear) -> None:

@@ -1,5 +1,7 @@
 """The Plugins page, as a core area written on the plugin contract (always on)."""
 
+from flask_babel import lazy_gettext as _
+
 from app.plugins import CORE, DashboardCard, PluginInfo, hookimpl
 
 PLUGIN = PluginInfo(
@@ -16,7 +18,7 @@ PLUGIN = PluginInfo(
 def occe_views(menu):
     from app.plugins.admin.views import PluginsView
 
-    menu.add_view(PluginsView, "Plugins", label="Plugins", icon="fa-puzzle-piece", category="Administration")
+    menu.add_view(PluginsView, "Plugins", label=_("Plugins"), icon="fa-puzzle-piece", category="Administration")
 
 
 @hookimpl
@@ -28,10 +30,10 @@ def occe_dashboard_cards(year):
     manager = current_manager()
     yearly_on = [plugin for plugin in plugins_on(manager, year) if plugin.yearly]
     broken = [plugin for plugin in manager.describe() if plugin.errors]
-    detail = f"{len(broken)} plugin(s) en erreur" if broken else "aucune erreur"
+    detail = _("%(count)d plugin(s) en erreur", count=len(broken)) if broken else _("aucune erreur")
     return [
         DashboardCard(
-            title=f"Actions actives en {year.label}",
+            title=_("Actions actives en %(year)s", year=year.label),
             value=str(len(yearly_on)),
             detail=detail,
             url=url_for("PluginsView.list"),
