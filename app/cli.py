@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade as upgrade_core
 
 from app.extensions import db
@@ -77,6 +77,7 @@ def run_upgrade(echo=click.echo) -> list[str]:
 
 
 @click.command("upgrade")
+@with_appcontext
 def upgrade_command() -> None:
     """Met à jour le schéma du cœur puis de chaque plugin installé."""
     failures = run_upgrade()
@@ -117,6 +118,7 @@ def _has_admin() -> bool:
 
 
 @click.command("init")
+@with_appcontext
 @click.option("--demo-admin", is_flag=True, help="Crée « admin » avec un mot de passe aléatoire gardé dans instance/ (démonstration).")
 def init_command(demo_admin: bool) -> None:
     """Crée les rôles, les permissions, l'année courante et le premier administrateur.
@@ -160,6 +162,7 @@ def init_command(demo_admin: bool) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Charge des données fictives mais réalistes (sans doublon si relancé)."""
     from app.demo import load_demo
@@ -172,6 +175,7 @@ def demo_command() -> None:
 
 
 @click.command("plugins")
+@with_appcontext
 def plugins_command() -> None:
     """Liste les plugins : code, version, source, crochets, état par année, erreurs."""
     from app.plugins.listing import plugin_lines
@@ -186,6 +190,7 @@ def plugin_group() -> None:
 
 
 @plugin_group.command("new")
+@with_appcontext
 @click.argument("code")
 @click.option("--label", default=None, help="Libellé français (par défaut : le code).")
 @click.option("--dest", type=click.Path(file_okay=False), default=None, help="Dossier des plugins (par défaut : plugins/).")
@@ -202,6 +207,7 @@ def plugin_new(code: str, label: str | None, dest: str | None) -> None:
 
 
 @plugin_group.command("revision")
+@with_appcontext
 @click.argument("code")
 @click.option("-m", "--message", required=True, help="Ce que change la migration.")
 def plugin_revision(code: str, message: str) -> None:
@@ -215,6 +221,7 @@ def plugin_revision(code: str, message: str) -> None:
 
 
 @plugin_group.command("purge")
+@with_appcontext
 @click.argument("code")
 @click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
 def plugin_purge(code: str, yes: bool) -> None:
@@ -234,6 +241,7 @@ def plugin_purge(code: str, yes: bool) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 def backup_command() -> None:
     """Sauvegarde la base dans instance/backups/."""
     from app.maintenance import backup_database

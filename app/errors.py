@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,8 @@ MESSAGES = {
 
 
 def render_error(status: int):
+    if "user" not in g:  # raised before FAB's before_request (e.g. a CSRF refusal)
+        g.user = current_user
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template("occe/error.html", status=status, title=title, message=message), status
 
