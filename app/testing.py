@@ -65,13 +65,14 @@ def build_test_app(
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": str(folder / "instance"),
-        "SQLALCHEMY_DATABASE_URI": fresh_database_url(folder, name or folder.name),
         "RATELIMIT_ENABLED": False,
         "OCCE_PLUGIN_ENTRY_POINTS": False,
     }
     if plugin_packages is not None:
         settings["OCCE_PLUGIN_PACKAGES"] = list(plugin_packages)
     settings.update(config)
+    if "SQLALCHEMY_DATABASE_URI" not in settings:
+        settings["SQLALCHEMY_DATABASE_URI"] = fresh_database_url(folder, name or folder.name)
     app = create_app(settings)
     if migrate:
         with app.app_context():
