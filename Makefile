@@ -30,8 +30,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Recompile the translation catalogues after editing a .po file.
+## Extract the console's French messages, add the new ones to the English catalogue, compile both.
+## (app/translations/fr only corrects FAB's own French strings; it is edited by hand.)
 translations: setup
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o app/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations -l en
 	$(BIN)/pybabel compile -d app/translations
 
 clean:
