@@ -30,7 +30,7 @@ def test_a_good_plugin_loads_with_its_metadata_and_hooks(manager):
     assert plugin.label == "Action modèle" and plugin.version == "0.1.0"
     assert plugin.hooks == sorted(HOOK_NAMES)
     assert plugin.migrations_dir is not None and plugin.migrations_dir.name == "migrations"
-    assert plugin.source.startswith("dossier ") and plugin.source.endswith("good_action")
+    assert plugin.source == "dossier tests/fixture_plugins/good_action"
 
 
 def test_an_import_error_is_recorded_not_raised(manager):

@@ -98,6 +98,15 @@ def _is_hookimpl(obj: Any) -> bool:
     return callable(obj) and hasattr(obj, f"{hookspecs.PROJECT_NAME}_impl")
 
 
+def _display_path(path: Path) -> str:
+    """A plugin folder relative to the project when it lives there (``plugins/defimaths``)."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -156,8 +165,7 @@ class PluginManager:
         for found in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             if not found.ispkg or found.name.startswith(("_", ".")):
                 continue
-            path = Path(found.module_finder.path) / found.name
-            source = f"dossier {path}"
+            source = f"dossier {_display_path(Path(found.module_finder.path) / found.name)}"
             self._load_module(f"{package_name}.{found.name}", source=source, code=found.name)
 
     def _load_entry_points(self) -> None:

@@ -1,5 +1,0 @@
-"""Alembic environment of Action de démonstration: the core runs it with this plugin's version table."""
-
-from app.plugins.migrations import run_plugin_env
-
-run_plugin_env()
