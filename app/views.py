@@ -13,7 +13,6 @@ class OcceModelView(ModelView):
     anonymous visitor could trigger a 500 with ``/<view>/action/<unknown>/1``.
     """
 
-    list_template = "appbuilder/general/model/list.html"
     page_size = 25
 
     def get_action_permission_name(self, name: str) -> str:

@@ -124,3 +124,12 @@ def test_login_is_rate_limited(tmp_path):
         responses.append(client.post("/login/", data={"username": "admin", "password": "faux mot de passe", "csrf_token": token}))
     assert [response.status_code for response in responses] == [302] * 5 + [429]  # refused logins go back to the form
     assert "Trop de tentatives" in responses[5].get_data(as_text=True)
+
+
+def test_no_page_loads_assets_from_the_internet(app):
+    client = app.test_client()
+    login(client, "admin")
+    assert client.get("/userstatschartview/chart/").status_code == 404  # FAB's chart needs Google
+    for url in ["/", "/admin/plugins/", "/schoolyearview/list/", "/users/list/", "/login/"]:
+        page = client.get(url).get_data(as_text=True)
+        assert not re.search(r"""(src|href)=["']https?://""", page), url
