@@ -6,18 +6,20 @@ from app.extensions import db
 from app.plugins.switches import current_manager, plugins_on
 from app.years.service import ensure_current_year, get_or_create_year, previous_label
 
-#: How many past years the demonstration keeps (the plan compares with last year).
-PAST_YEARS = 2
+#: The years of the activity plan the demonstration reproduces (2025-2026 and the year before).
+PLAN_YEARS = ("2025-2026", "2024-2025")
+
+
+def demo_year_labels(current_label: str) -> list[str]:
+    """The current year, the year before it, and the plan's years; newest first, no duplicate."""
+    labels = {current_label, previous_label(current_label), *PLAN_YEARS}
+    return sorted(labels, reverse=True)
 
 
 def load_demo() -> list[str]:
-    """Create the current and past school years, then let each plugin add its rows."""
+    """Create the demonstration's school years, then let each plugin add its rows."""
     current = ensure_current_year()
-    label = current.label
-    years = [current]
-    for _ in range(PAST_YEARS):
-        label = previous_label(label)
-        years.append(get_or_create_year(label))
+    years = [get_or_create_year(label) for label in demo_year_labels(current.label)]
     db.session.commit()
     lines = [f"Années scolaires : {', '.join(year.label for year in years)} (courante : {current.label})."]
     manager = current_manager()

@@ -1,5 +1,8 @@
 """The association's directory: sectors, schools, cooperatives, people, classes, memberships, support.
 
+Many-to-one relations load joined: list pages show related columns
+(``school.name``...) and must not issue one query per row.
+
 No pupil is ever stored: pupils are counts. Teachers' names, emails and
 phones are the only personal data (see ``gdpr.py``).
 """
@@ -65,7 +68,7 @@ class School(db.Model):
     commune = Column(String(120), index=True)
     sector_id = Column(Integer, ForeignKey("occe_sector.id"), index=True)
 
-    sector = relationship("Sector")
+    sector = relationship("Sector", lazy="joined")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune})" if self.commune else self.name
@@ -86,7 +89,7 @@ class Person(db.Model):
     school_id = Column(Integer, ForeignKey("occe_school.id"), index=True)
     anonymised_on = Column(DateTime)
 
-    school = relationship("School")
+    school = relationship("School", lazy="joined")
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -103,9 +106,9 @@ class Cooperative(db.Model):
     sector_id = Column(Integer, ForeignKey("occe_sector.id"), index=True)
     mandataire_id = Column(Integer, ForeignKey("occe_person.id"), index=True)
 
-    school = relationship("School")
-    sector = relationship("Sector")
-    mandataire = relationship("Person")
+    school = relationship("School", lazy="joined")
+    sector = relationship("Sector", lazy="joined")
+    mandataire = relationship("Person", lazy="joined")
 
     def __str__(self) -> str:
         return f"{self.affiliation_number} — {self.school.name}" if self.school else self.affiliation_number
@@ -125,9 +128,9 @@ class Classroom(db.Model):
     cycles = Column(String(10), nullable=False, index=True)
     pupils = Column(Integer, nullable=False, default=0)
 
-    school_year = relationship("SchoolYear")
-    school = relationship("School")
-    teacher = relationship("Person")
+    school_year = relationship("SchoolYear", lazy="joined")
+    school = relationship("School", lazy="joined")
+    teacher = relationship("Person", lazy="joined")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.levels})"
@@ -150,8 +153,8 @@ class Membership(db.Model):
     validated_on = Column(Date)
     status = Column(String(12), nullable=False, default="en_attente")
 
-    cooperative = relationship("Cooperative")
-    school_year = relationship("SchoolYear")
+    cooperative = relationship("Cooperative", lazy="joined")
+    school_year = relationship("SchoolYear", lazy="joined")
 
     @property
     def members(self) -> int:
@@ -181,9 +184,9 @@ class SupportContact(db.Model):
     follow_up_on = Column(Date, index=True)
     follow_up_done = Column(Boolean, nullable=False, default=False)
 
-    cooperative = relationship("Cooperative")
-    person = relationship("Person")
-    staff = relationship("User")
+    cooperative = relationship("Cooperative", lazy="joined")
+    person = relationship("Person", lazy="joined")
+    staff = relationship("User", lazy="joined")
 
     def __str__(self) -> str:
         return self.subject

@@ -1,12 +1,12 @@
 """The plugin platform; what a plugin imports comes from here.
 
-    from app.plugins import DashboardCard, PluginInfo, hookimpl
+    from app.plugins import CooperativeTab, DashboardCard, PluginInfo, hookimpl
 """
 
 import pluggy
 
-from app.plugins.info import CORE, DEPARTMENTAL, FEDERAL, PARTNER, DashboardCard, PluginInfo
+from app.plugins.info import CORE, DEPARTMENTAL, FEDERAL, PARTNER, CooperativeTab, DashboardCard, PluginInfo
 
 hookimpl = pluggy.HookimplMarker("occe")
 
-__all__ = ["CORE", "DEPARTMENTAL", "FEDERAL", "PARTNER", "DashboardCard", "PluginInfo", "hookimpl"]
+__all__ = ["CORE", "DEPARTMENTAL", "FEDERAL", "PARTNER", "CooperativeTab", "DashboardCard", "PluginInfo", "hookimpl"]

@@ -66,6 +66,15 @@ def occe_dashboard_cards(year):
     """
 
 
+@hookspec
+def occe_cooperative_tabs(cooperative):
+    """Return a list of :class:`~app.plugins.CooperativeTab` for the cooperative's page.
+
+    ``cooperative`` is a :class:`~app.directory.models.Cooperative`. Called for
+    every loaded plugin, on or off this year: a cooperative's history stays readable.
+    """
+
+
 # --- Per school year ------------------------------------------------------
 
 

@@ -63,9 +63,29 @@ class PluginInfo:
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """One figure on the home page, returned by ``occe_dashboard_cards``."""
+    """One figure on the home page, returned by ``occe_dashboard_cards``.
+
+    ``bars``, optional, is a list of ``(label, number)`` drawn as a small
+    horizontal bar chart under the figure (server-side, no JavaScript).
+    """
 
     title: str
     value: str
     detail: str = ""
     url: str = ""
+    bars: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class CooperativeTab:
+    """One tab of the cooperative page, returned by ``occe_cooperative_tabs``.
+
+    Plain data, rendered (and escaped) by the core: ``rows`` are lists of cell
+    values, one per column; ``url`` links to the full list.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    url: str = ""
+    empty: str = "Rien pour l'instant."

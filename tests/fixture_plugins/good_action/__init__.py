@@ -90,3 +90,13 @@ def occe_cli_commands(cli):
 @hookimpl
 def occe_plugin_switched(year, enabled):
     SWITCH_LOG.append((year.label, enabled))
+
+
+@hookimpl
+def occe_cooperative_tabs(cooperative):
+    from app.plugins import CooperativeTab
+
+    from .services import participations_of_school
+
+    rows = tuple((str(p.school_year), p.class_name, p.pupils or "") for p in participations_of_school(cooperative.school.name))
+    return [CooperativeTab(title="Action modèle", columns=("Année", "Classe", "Élèves"), rows=rows)]

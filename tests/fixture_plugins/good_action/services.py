@@ -32,3 +32,9 @@ def add_demo_participations(year) -> None:
         return
     for school, class_name, pupils in DEMO_PARTICIPATIONS:
         db.session.add(GoodActionParticipation(school_year_id=year.id, school_name=school, class_name=class_name, pupils=pupils))
+
+
+def participations_of_school(school_name: str) -> list[GoodActionParticipation]:
+    """This school's participations, every year (the cooperative page's tab)."""
+    query = select(GoodActionParticipation).filter_by(school_name=school_name).order_by(GoodActionParticipation.id)
+    return list(db.session.execute(query).scalars())
