@@ -12,6 +12,7 @@ from app.years.service import all_years
 def template_context() -> dict:
     context = {"appbuilder": current_app.appbuilder}
     if current_user and current_user.is_authenticated:
-        context["occe_years"] = all_years()
-        context["occe_viewed_year"] = viewed_year()
+        years = all_years()
+        context["occe_years"] = years
+        context["occe_viewed_year"] = viewed_year(years)
     return context

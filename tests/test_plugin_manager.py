@@ -11,6 +11,7 @@ from app.plugins.info import PluginInfo, code_problem
 from app.plugins.manager import HOOK_NAMES, PluginManager
 
 FIXTURES = "tests.fixture_plugins"
+CORE_CODES = ["years", "directory", "plugins"]
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,8 @@ def manager():
 
 def test_core_areas_load_first_and_are_always_on(manager):
     codes = list(manager.plugins)
-    assert codes[:2] == ["years", "plugins"]
-    assert all(not plugin.yearly for plugin in manager.loaded()[:2])
+    assert codes[:3] == CORE_CODES
+    assert all(not plugin.yearly for plugin in manager.loaded()[:3])
 
 
 def test_a_good_plugin_loads_with_its_metadata_and_hooks(manager):
@@ -72,12 +73,12 @@ def test_blocked_plugins_are_listed_but_not_imported():
 
 def test_safe_mode_loads_only_the_core():
     manager = PluginManager([FIXTURES], entry_points=True, safe_mode=True).load()
-    assert [plugin.code for plugin in manager.describe()] == ["years", "plugins"]
+    assert [plugin.code for plugin in manager.describe()] == CORE_CODES
 
 
 def test_a_missing_plugin_package_is_not_an_error():
     manager = PluginManager(["no_such_package_here"], entry_points=False).load()
-    assert [plugin.code for plugin in manager.describe()] == ["years", "plugins"]
+    assert [plugin.code for plugin in manager.describe()] == CORE_CODES
 
 
 def test_entry_point_plugins_are_discovered(tmp_path, monkeypatch):

@@ -133,7 +133,7 @@ def test_flask_occe_plugins_prints_the_same_listing(app):
     assert "good_action — Action modèle 0.1.0 [Action départementale] : chargé" in result.output
     assert f"{label} actif" in result.output
     assert "broken_import" in result.output and "ERREUR : RuntimeError: panne volontaire à l'import" in result.output
-    assert "crochets : occe_cli_commands, occe_dashboard_cards" in result.output
+    assert "crochets : occe_cli_commands, occe_cooperative_tabs, occe_dashboard_cards" in result.output
 
 
 def test_a_plugin_adds_its_own_cli_commands(app):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
@@ -123,10 +124,10 @@ class Classroom(db.Model):
     school_year_id = Column(Integer, ForeignKey("occe_school_year.id"), nullable=False, index=True)
     school_id = Column(Integer, ForeignKey("occe_school.id"), nullable=False, index=True)
     teacher_id = Column(Integer, ForeignKey("occe_person.id"), index=True)
-    name = Column(String(100), nullable=False)
+    name = Column(String(100), nullable=False, index=True)
     levels = Column(String(60), nullable=False)
     cycles = Column(String(10), nullable=False, index=True)
-    pupils = Column(Integer, nullable=False, default=0)
+    pupils = Column(Integer, nullable=False, default=0, index=True)
 
     school_year = relationship("SchoolYear", lazy="joined")
     school = relationship("School", lazy="joined")
@@ -186,7 +187,7 @@ class SupportContact(db.Model):
 
     cooperative = relationship("Cooperative", lazy="joined")
     person = relationship("Person", lazy="joined")
-    staff = relationship("User", lazy="joined")
+    staff = relationship(User, lazy="joined")
 
     def __str__(self) -> str:
         return self.subject

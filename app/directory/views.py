@@ -138,6 +138,7 @@ class PersonView(ExportableModelView):
     show_columns = ["civility", "first_name", "last_name", "function", "email", "phone", "school", "anonymised_on"]
     add_columns = edit_columns = ["civility", "first_name", "last_name", "function", "email", "phone", "school"]
     search_columns = ["last_name", "first_name", "email", "function", "school"]
+    text_search_relations = {"school": "name"}
     order_columns = ["last_name", "first_name", "school.name"]
     base_order = ("last_name", "asc")
     formatters_columns = {"function": choice_label(FUNCTIONS), "anonymised_on": french_date}
@@ -201,6 +202,7 @@ class CooperativeView(ExportableModelView):
     show_columns = ["affiliation_number", "kind", "status", "school", "sector", "mandataire"]
     add_columns = edit_columns = show_columns
     search_columns = ["affiliation_number", "school", "sector", "status", "kind", "mandataire"]
+    text_search_relations = {"school": "name", "mandataire": "last_name"}
     order_columns = ["affiliation_number", "school.name", "school.commune", "sector.name", "status"]
     base_order = ("affiliation_number", "asc")
     formatters_columns = {"status": choice_label(COOPERATIVE_STATUSES), "kind": choice_label(COOPERATIVE_KINDS)}
@@ -249,7 +251,8 @@ class ClassroomView(ExportableModelView):
     list_columns = ["school_year.label", "school.name", "name", "levels", "cycles", "pupils", "teacher.last_name"]
     show_columns = ["school_year", "school", "name", "levels", "cycles", "pupils", "teacher"]
     add_columns = edit_columns = ["school_year", "school", "name", "levels", "pupils", "teacher"]
-    search_columns = ["school_year", "school", "name", "cycles", "levels"]
+    search_columns = ["school_year", "school", "name", "cycles", "levels", "teacher"]
+    text_search_relations = {"school": "name", "teacher": "last_name"}
     order_columns = ["school.name", "name", "levels", "pupils", "school_year.label"]
     base_order = ("name", "asc")
     description_columns = {"levels": _("Par exemple « CE1 » ou « CM1-CM2 » (TPS à CM2, 6e à 3e).")}
@@ -294,6 +297,7 @@ class MembershipView(ExportableModelView):
     show_columns = ["school_year", "cooperative", "pupils", "adults", "members", "fee_per_member", "total_fee", "insurance", "joined_on", "validated_on", "status"]
     add_columns = edit_columns = ["school_year", "cooperative", "pupils", "adults", "fee_per_member", "insurance", "joined_on", "validated_on", "status"]
     search_columns = ["school_year", "cooperative", "status", "insurance"]
+    text_search_relations = {"cooperative": "affiliation_number"}
     order_columns = ["school_year.label", "cooperative.affiliation_number", "pupils", "adults"]
     base_order = ("id", "desc")
     formatters_columns = {
@@ -339,6 +343,7 @@ class SupportContactView(ExportableModelView):
     show_columns = ["contact_date", "cooperative", "person", "channel", "subject", "answer", "staff", "follow_up_on", "follow_up_done"]
     add_columns = edit_columns = ["contact_date", "cooperative", "person", "channel", "subject", "answer", "follow_up_on", "follow_up_done"]
     search_columns = ["contact_date", "cooperative", "channel", "subject", "staff", "follow_up_on", "follow_up_done"]
+    text_search_relations = {"cooperative": "affiliation_number"}
     order_columns = ["contact_date", "follow_up_on", "channel"]
     base_order = ("contact_date", "desc")
     formatters_columns = {

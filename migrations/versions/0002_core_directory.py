@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 13:00:50.034435
+Create Date: 2026-11-27 13:36:51.179187
 
 """
 from alembic import op
@@ -76,6 +76,8 @@ def upgrade():
     )
     with op.batch_alter_table('occe_classroom', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_occe_classroom_cycles'), ['cycles'], unique=False)
+        batch_op.create_index(batch_op.f('ix_occe_classroom_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_occe_classroom_pupils'), ['pupils'], unique=False)
         batch_op.create_index(batch_op.f('ix_occe_classroom_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_occe_classroom_school_year_id'), ['school_year_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_occe_classroom_teacher_id'), ['teacher_id'], unique=False)
@@ -170,6 +172,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_occe_classroom_teacher_id'))
         batch_op.drop_index(batch_op.f('ix_occe_classroom_school_year_id'))
         batch_op.drop_index(batch_op.f('ix_occe_classroom_school_id'))
+        batch_op.drop_index(batch_op.f('ix_occe_classroom_pupils'))
+        batch_op.drop_index(batch_op.f('ix_occe_classroom_name'))
         batch_op.drop_index(batch_op.f('ix_occe_classroom_cycles'))
 
     op.drop_table('occe_classroom')

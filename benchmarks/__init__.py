@@ -1,0 +1,1 @@
+"""Benchmarks kept with the project; each prints a table of measured figures."""
