@@ -35,8 +35,14 @@ class OcceModelView(ModelView):
     def _init_properties(self):
         super()._init_properties()
         if self.text_search_relations:
-            extra = {relation: [related_contains(relation, column)] for relation, column in self.text_search_relations.items()}
+            extra = {
+                relation: [related_contains(relation, column)(relation, self.datamodel)]
+                for relation, column in self.text_search_relations.items()
+            }
             self._filters = self.datamodel.get_filters(self.search_columns, extra)
+            # FAB reads URL filters by index from ``_all_filters``, the search form from ``_search_filters``.
+            for relation, filters in extra.items():
+                self._filters._all_filters[relation].extend(filters)
 
     def _init_forms(self):
         if self.text_search_relations:

@@ -64,3 +64,53 @@ def test_switching_an_action_off_asks_first_then_hides_its_menu(page, base_url):
     page.locator("#plugin-good_action button[data-switch='on']").first.click()
     page.wait_for_selector("text=est activé pour")
     assert page.locator("a.dropdown-toggle:has-text('Action modèle')").count() == 1
+
+
+@pytest.fixture(scope="module")
+def cooperative(app):
+    from app.directory.models import Cooperative, Person, School, Sector
+    from app.extensions import db
+
+    with app.app_context():
+        sector = Sector(name="Soissons")
+        school = School(uai="0021234F", name="École primaire Louise Michel", kind="primaire", commune="Soissons", sector=sector)
+        person = Person(first_name="Julie", last_name="Dubois", email="julie.dubois@ac-amiens.example", function="mandataire", school=school)
+        db.session.add_all([sector, school, person, Cooperative(affiliation_number="021234", school=school, sector=sector, mandataire=person)])
+        db.session.commit()
+
+
+def test_find_a_cooperative_and_open_its_page(page, base_url, cooperative):
+    log_in(page, base_url, "gestion")
+    page.click("a.dropdown-toggle:has-text('Annuaire')")
+    page.click("a[href='/cooperativeview/list/']")
+    page.goto(f"{base_url}/cooperativeview/list/?_flt_2_school=Louise")  # the school's name contains "Louise"
+    page.wait_for_selector("text=021234")
+    page.click("a[href^='/cooperativeview/show/']")
+    page.wait_for_selector(".occe-hub .nav-tabs")
+    assert "Adhésions" in page.locator(".occe-hub .nav-tabs").inner_text()
+    assert "Julie Dubois" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "cooperative-hub.png"), full_page=True)
+
+
+def test_import_a_file_with_an_error_line_then_fix_it(page, base_url, tmp_path):
+    log_in(page, base_url, "gestion")
+    header = "N° affiliation;UAI;École;Commune;Mandataire;Courriel\n"
+    bad = tmp_path / "adherents.csv"
+    bad.write_text(header + "028001;0021235G;École A;Laon;Anne ROUX;anne.roux@ac-amiens.example\n028002;0021236X;École B;Laon;Léa PETIT;lea@ac-amiens.example\n", encoding="utf-8")
+    page.goto(f"{base_url}/annuaire/import/")
+    page.set_input_files("#file", str(bad))
+    page.click("#import-preview")
+    page.wait_for_selector("#import-errors")
+    row = page.locator("#import-errors tbody tr").first
+    assert row.locator("td").first.inner_text() == "3"
+    assert "lettre de contrôle" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "import-errors.png"), full_page=True)
+
+    good = tmp_path / "adherents-corrige.csv"
+    good.write_text(bad.read_text(encoding="utf-8").replace("0021236X", "0021236H"), encoding="utf-8")
+    page.goto(f"{base_url}/annuaire/import/")
+    page.set_input_files("#file", str(good))
+    page.click("#import-preview")
+    page.wait_for_selector("#import-confirm")
+    page.click("#import-confirm")
+    page.wait_for_selector("text=Import terminé : 2 créations")

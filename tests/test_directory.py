@@ -241,3 +241,13 @@ def test_the_board_cannot_export_personal_data(app):
     login(client, "conseil")
     assert client.get("/personview/export/csv").status_code == 403
     assert client.get("/membershipview/export/csv").status_code == 200
+
+
+def test_large_relations_are_searched_by_text_not_listed(app, client, coop):
+    login(client, "gestion")
+    page = client.get("/cooperativeview/list/").get_data(as_text=True)
+    assert "École élémentaire Jean Macé (Laon)</option>" not in page  # no drop-down of every school
+    found = client.get("/cooperativeview/list/?_flt_2_school=Jean Mac").get_data(as_text=True)
+    assert "020999" in found
+    missed = client.get("/cooperativeview/list/?_flt_2_school=Introuvable").get_data(as_text=True)
+    assert "020999" not in missed

@@ -76,7 +76,7 @@ class DirectoryImportView(BaseView):
         return self._preview_page(path, kind, year_id, upload.filename, token)
 
     def _plan(self, path: Path, kind: str, year_id: int | None):
-        year = db.session.get(SchoolYear, year_id) if year_id else None
+        year = db.session.get(SchoolYear, year_id) if year_id and kind == "memberships" else None
         if kind == "memberships" and year is None:
             raise importer.SpreadsheetError(_("Choisissez l'année scolaire des adhésions."))
         with open(path, "rb") as stream:
