@@ -21,7 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask_appbuilder import AppBuilder
 
-    from app import errors, settings
+    from app import errors, hardening, settings
     from app.cli import register_cli
     from app.extensions import csrf, db, migrate
     from app.home import HomeView
@@ -59,4 +59,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.context_processor(template_context)
     register_cli(app, manager)
     errors.register(app)
+    hardening.register(app)
     return app

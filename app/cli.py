@@ -18,7 +18,7 @@ from app.plugins.manager import PluginManager
 
 def register_cli(app: Flask, manager: PluginManager) -> None:
     occe = AppGroup("occe", help="Commandes de la console OCCE.")
-    for command in (init_command, upgrade_command, demo_command, plugins_command, backup_command, plugin_group):
+    for command in (init_command, upgrade_command, demo_command, plugins_command, backup_command, restore_command, plugin_group):
         occe.add_command(command)
     for plugin in manager.loaded():
         if "occe_cli_commands" in plugin.hooks:
@@ -247,3 +247,22 @@ def backup_command() -> None:
     from app.maintenance import backup_database
 
     click.echo(f"Sauvegarde : {backup_database()}")
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+@with_appcontext
+def restore_command(backup: Path, yes: bool) -> None:
+    """Remplace toute la base par la sauvegarde BACKUP (après une sauvegarde de l'état actuel)."""
+    from app.maintenance import backup_database, restore_database, row_counts
+
+    if not yes:
+        click.confirm(f"Remplacer toute la base par {backup} ?", abort=True)
+    click.echo(f"Sauvegarde de l'état actuel : {backup_database()}")
+    try:
+        restore_database(backup)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    total = sum(row_counts().values())
+    click.echo(f"Base restaurée depuis {backup} ({total} lignes).")

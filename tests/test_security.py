@@ -133,3 +133,10 @@ def test_no_page_loads_assets_from_the_internet(app):
     for url in ["/", "/admin/plugins/", "/schoolyearview/list/", "/users/list/", "/login/"]:
         page = client.get(url).get_data(as_text=True)
         assert not re.search(r"""(src|href)=["']https?://""", page), url
+
+
+def test_downloads_of_unknown_files_answer_404_not_500(app, tmp_path):
+    client = app.test_client()
+    login(client, "admin")
+    assert client.get("/sectorview/download/absent.txt").status_code == 404
+    assert client.get("/users/download/inconnu_sep_x.pdf").status_code == 404
