@@ -31,6 +31,8 @@ APP_ICON = ""
 # ``DATABASE_URL=postgresql://user:pass@host/db`` selects PostgreSQL (psycopg 3).
 SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
 SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_pre_ping": True}
+# Seconds a write waits for another writer's lock on the SQLite file.
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("OCCE_SQLITE_BUSY_TIMEOUT", "5"))
 
 # --- Secrets and sessions --------------------------------------------------
 # None means: read ``instance/secret_key``, generated once on first start.

@@ -23,6 +23,11 @@ def finalize(app: Flask) -> None:
     if not url:
         url = f"sqlite:///{instance / 'occe.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # sqlite3's timeout is SQLite's busy timeout: how long a writer waits for a lock.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": float(config.get("SQLITE_BUSY_TIMEOUT", 5))}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance)
@@ -66,12 +71,11 @@ def _password_validator(config):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    """WAL and enforced foreign keys on every SQLite connection (the busy timeout is a connect argument)."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from flask import abort
+from flask import abort, g, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args, get_order_args
@@ -22,6 +22,8 @@ class OcceModelView(ModelView):
     """
 
     page_size = 25
+    # FAB shows this (and nothing more) when an edit is refused by the database.
+    database_error_message = _("Enregistrement impossible : la base de données est occupée ou a refusé la modification. Vos saisies sont conservées, enregistrez à nouveau dans un instant.")
     #: Relations too large for a drop-down in the search form (thousands of
     #: schools): searched by text on the named column of the related table.
     #: FAB would otherwise render every related row as an <option> on each list page.
@@ -31,6 +33,29 @@ class OcceModelView(ModelView):
         if name not in self.actions:
             abort(404)
         return super().get_action_permission_name(name)
+
+    # A save the database refused (see app/datamodel.py) shows the form again with what was typed.
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        widgets = self._add()
+        if widgets is None and g.pop("occe_save_failed", False):
+            widgets = self._get_add_widget(form=self.add_form.refresh(request.form))
+        if not widgets:
+            return self.post_add_redirect()
+        return self.render_template(self.add_template, title=self.add_title, widgets=widgets)
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._edit(pk)
+        if widgets is None and g.pop("occe_save_failed", False):
+            widgets = self._get_edit_widget(form=self.edit_form.refresh(request.form))
+        if not widgets:
+            return self.post_edit_redirect()
+        return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets, related_views=self._related_views)
 
     def _init_properties(self):
         super()._init_properties()

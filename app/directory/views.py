@@ -8,7 +8,6 @@ from flask import g, make_response
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual, FilterEqualFunction, get_field_setup_query
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, ValidationError
@@ -31,6 +30,7 @@ from app.directory.models import (
     SupportContact,
 )
 from app.directory.tabs import cooperative_tabs
+from app.datamodel import OcceSQLAInterface
 from app.views import ExportableModelView, choice_label, french_date, yes_no
 
 
@@ -79,7 +79,7 @@ class FilterDueBy(BaseFilter):
 
 
 class SectorView(ExportableModelView):
-    datamodel = SQLAInterface(Sector)
+    datamodel = OcceSQLAInterface(Sector)
     list_title = _("Secteurs")
     show_title = add_title = edit_title = _("Secteur")
     label_columns = {"name": _("Secteur")}
@@ -90,7 +90,7 @@ class SectorView(ExportableModelView):
 
 
 class SchoolView(ExportableModelView):
-    datamodel = SQLAInterface(School)
+    datamodel = OcceSQLAInterface(School)
     list_title = _("Écoles")
     show_title = _("École")
     add_title = _("Ajouter une école")
@@ -118,7 +118,7 @@ class SchoolView(ExportableModelView):
 
 
 class PersonView(ExportableModelView):
-    datamodel = SQLAInterface(Person)
+    datamodel = OcceSQLAInterface(Person)
     list_title = _("Personnes")
     show_title = _("Personne")
     add_title = _("Ajouter une personne")
@@ -180,7 +180,7 @@ class PersonView(ExportableModelView):
 
 
 class CooperativeView(ExportableModelView):
-    datamodel = SQLAInterface(Cooperative)
+    datamodel = OcceSQLAInterface(Cooperative)
     list_title = _("Coopératives")
     show_title = _("Coopérative")
     add_title = _("Ajouter une coopérative")
@@ -231,7 +231,7 @@ class CooperativeView(ExportableModelView):
 
 
 class ClassroomView(ExportableModelView):
-    datamodel = SQLAInterface(Classroom)
+    datamodel = OcceSQLAInterface(Classroom)
     list_title = _("Classes")
     show_title = _("Classe")
     add_title = _("Ajouter une classe")
@@ -273,7 +273,7 @@ class ClassroomView(ExportableModelView):
 
 
 class MembershipView(ExportableModelView):
-    datamodel = SQLAInterface(Membership)
+    datamodel = OcceSQLAInterface(Membership)
     list_title = _("Adhésions")
     show_title = _("Adhésion")
     add_title = _("Ajouter une adhésion")
@@ -321,7 +321,7 @@ class MembershipView(ExportableModelView):
 
 
 class SupportContactView(ExportableModelView):
-    datamodel = SQLAInterface(SupportContact)
+    datamodel = OcceSQLAInterface(SupportContact)
     list_title = _("Accompagnement")
     show_title = _("Échange")
     add_title = _("Noter un échange")

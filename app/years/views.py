@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from wtforms.validators import DataRequired, ValidationError
 
+from app.datamodel import OcceSQLAInterface
 from app.extensions import db
 from app.views import OcceModelView, french_date, yes_no
 from app.years import service
@@ -23,7 +23,7 @@ def _valid_label(form, field) -> None:
 
 
 class SchoolYearView(OcceModelView):
-    datamodel = SQLAInterface(SchoolYear)
+    datamodel = OcceSQLAInterface(SchoolYear)
     list_title = _("Années scolaires")
     show_title = _("Année scolaire")
     add_title = _("Ajouter une année scolaire")

@@ -1,8 +1,8 @@
 """The French pages of Action modèle."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import NumberRange, Optional
 
+from app.datamodel import OcceSQLAInterface
 from app.views import OcceModelView
 from app.years.context import viewed_year
 
@@ -10,7 +10,7 @@ from .models import GoodActionParticipation
 
 
 class GoodActionParticipationView(OcceModelView):
-    datamodel = SQLAInterface(GoodActionParticipation)
+    datamodel = OcceSQLAInterface(GoodActionParticipation)
     list_title = "Action modèle : participations"
     show_title = "Participation"
     add_title = "Inscrire une classe"
