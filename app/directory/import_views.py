@@ -14,6 +14,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
+from app.audit.recorder import record
 from app.directory import importer
 from app.extensions import db
 from app.years.models import SchoolYear
@@ -115,6 +116,8 @@ class DirectoryImportView(BaseView):
         try:
             plan, _year = self._plan(path, kind, year_id)
             result = importer.apply_import(plan)
+            record("import", "occe_cooperative" if kind == "cooperatives" else "occe_membership", result.summary)
+            db.session.commit()
         except (importer.SpreadsheetError, importer.ImportRefused) as exc:
             flash(str(exc), "danger")
             return redirect(url_for("DirectoryImportView.upload"))
