@@ -13,7 +13,19 @@ from flask import g, has_request_context
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
+from sqlalchemy import Column, Integer, inspect
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+
+class Versioned:
+    """Optimistic locking for records two staff members may edit at once.
+
+    The edit form carries the version the person opened; a save whose version
+    is no longer the record's is refused (someone saved in between), instead
+    of silently overwriting the other person's changes.
+    """
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
 
 
 class SaveFailed(FABException):
@@ -30,11 +42,34 @@ def _explain(error: BaseException) -> str:
     return _("Enregistrement impossible à cause d'une erreur de la base de données. Vos saisies sont conservées.")
 
 
+def _stale_message() -> str:
+    return _(
+        "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte : vos changements "
+        "n'ont pas été enregistrés (ils restent affichés ci-dessous). Ouvrez la fiche à nouveau pour voir "
+        "la version à jour, puis reportez-y vos changements."
+    )
+
+
+def _check_version(item) -> None:
+    """Refuse a save based on a stale page; bump the version otherwise."""
+    history = inspect(item).attrs.version.history
+    loaded = (history.deleted or history.unchanged or [None])[0]
+    posted = (history.added or [loaded])[0]
+    if loaded is not None and str(posted) != str(loaded):
+        raise StaleRecord(_stale_message())
+    item.version = (loaded or 0) + 1
+
+
+class StaleRecord(SaveFailed):
+    """Someone else saved the record after this person opened it."""
+
+
 class OcceSQLAInterface(SQLAInterface):
     def _failed(self, error: BaseException) -> SaveFailed:
         if has_request_context():
             g.occe_save_failed = True
-        return SaveFailed(_explain(error))
+            g.occe_save_message = str(error) if isinstance(error, SaveFailed) else _explain(error)
+        return error if isinstance(error, SaveFailed) else SaveFailed(_explain(error))
 
     def add(self, item, commit: bool = True) -> None:
         try:
@@ -44,6 +79,9 @@ class OcceSQLAInterface(SQLAInterface):
 
     def edit(self, item, commit: bool = True) -> None:
         try:
+            if isinstance(item, Versioned):
+                _check_version(item)
             super().edit(item, commit)
         except (SQLAlchemyError, FABException) as error:
+            self.session.rollback()
             raise self._failed(error) from error

@@ -113,9 +113,27 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login/", data={"username": username, "password": password, "csrf_token": token})
 
 
+_HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+_NAME = re.compile(r'name="([^"]+)"')
+_VALUE = re.compile(r'value="([^"]*)"')
+
+
+def hidden_fields(client, url: str) -> dict[str, str]:
+    """The hidden inputs of the page at ``url`` (CSRF token, record version...), as a browser sends them."""
+    page = client.get(url).get_data(as_text=True)
+    fields = {}
+    for tag in _HIDDEN.findall(page):
+        name, value = _NAME.search(tag), _VALUE.search(tag)
+        if name and name.group(1) in ("csrf_token", "version") and name.group(1) not in fields:
+            fields[name.group(1)] = value.group(1) if value else ""
+    if "csrf_token" not in fields:
+        raise AssertionError(f"no CSRF token in {url}")
+    return fields
+
+
 def post_form(client, url: str, data: dict, token_from: str | None = None, **kwargs):
-    """POST ``data`` to ``url`` with a CSRF token read from ``token_from`` (default: ``url``)."""
-    payload = {"csrf_token": csrf_token(client, token_from or url), **data}
+    """POST ``data`` to ``url`` with the hidden fields of the form at ``token_from`` (default: ``url``)."""
+    payload = {**hidden_fields(client, token_from or url), **data}
     return client.post(url, data=payload, **kwargs)
 
 

@@ -11,7 +11,9 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import aliased
-from wtforms import StringField
+from wtforms import HiddenField, StringField
+
+from app.datamodel import Versioned
 
 
 class OcceModelView(ModelView):
@@ -22,8 +24,6 @@ class OcceModelView(ModelView):
     """
 
     page_size = 25
-    # FAB shows this (and nothing more) when an edit is refused by the database.
-    database_error_message = _("Enregistrement impossible : la base de données est occupée ou a refusé la modification. Vos saisies sont conservées, enregistrez à nouveau dans un instant.")
     #: Relations too large for a drop-down in the search form (thousands of
     #: schools): searched by text on the named column of the related table.
     #: FAB would otherwise render every related row as an <option> on each list page.
@@ -57,8 +57,23 @@ class OcceModelView(ModelView):
             return self.post_edit_redirect()
         return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets, related_views=self._related_views)
 
+    @property
+    def database_error_message(self) -> str:
+        """What FAB flashes when an edit fails: the reason app/datamodel.py found, in French."""
+        return g.pop("occe_save_message", None) or gettext(
+            "Enregistrement impossible : la base de données est occupée ou a refusé la modification. "
+            "Vos saisies sont conservées, enregistrez à nouveau dans un instant."
+        )
+
     def _init_properties(self):
         super()._init_properties()
+        if issubclass(self.datamodel.obj, Versioned):
+            # the version travels hidden in the edit form, and is shown nowhere else
+            self.add_columns = [column for column in self.add_columns if column != "version"]
+            self.show_columns = [column for column in self.show_columns if column != "version"]
+            self.list_columns = [column for column in self.list_columns if column != "version"]
+            if "version" not in self.edit_columns:
+                self.edit_columns = [*self.edit_columns, "version"]
         if self.text_search_relations:
             extra = {
                 relation: [related_contains(relation, column)(relation, self.datamodel)]
@@ -70,6 +85,8 @@ class OcceModelView(ModelView):
                 self._filters._all_filters[relation].extend(filters)
 
     def _init_forms(self):
+        if "version" in (self.edit_columns or []):
+            self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}), "version": HiddenField()}
         if self.text_search_relations:
             fields = dict(self.search_form_extra_fields or {})
             for relation in self.text_search_relations:

@@ -62,7 +62,7 @@ def test_a_locked_database_on_edit_keeps_the_form(locked_app):
         blocker.rollback()
         blocker.close()
     page = html.unescape(response.get_data(as_text=True))
-    assert "Vos saisies sont conservées" in page and 'value="Après"' in page
+    assert "momentanément occupée : vos saisies sont conservées" in page and 'value="Après"' in page
     assert "UPDATE" not in page and "locked" not in page
     with locked_app.app_context():
         assert db.session.get(Sector, sector_id).name == "Avant"

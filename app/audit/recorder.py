@@ -22,7 +22,7 @@ ADDED, CHANGED, DELETED = "ajout", "modification", "suppression"
 SECRET_COLUMNS = {"password", "api_key", "key_hash", "registration_hash"}
 IGNORED_TABLES = {AuditEntry.__tablename__, "ab_permission_view_role", "ab_view_menu", "ab_permission", "ab_permission_view"}
 #: Columns that change on every login and say nothing about what a person did.
-NOISE_COLUMNS = {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk"}
+NOISE_COLUMNS = {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk", "version"}
 
 
 def _plain(value):

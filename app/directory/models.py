@@ -27,6 +27,7 @@ from sqlalchemy import (
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.orm import relationship
 
+from app.datamodel import Versioned
 from app.extensions import db
 
 SCHOOL_KINDS = {
@@ -45,7 +46,7 @@ MEMBERSHIP_STATUSES = {"en_attente": "En attente", "validee": "Validée"}
 CHANNELS = {"courriel": "Courriel", "telephone": "Téléphone", "visite": "Visite"}
 
 
-class Sector(db.Model):
+class Sector(Versioned, db.Model):
     """A sector (circonscription) of the department."""
 
     __tablename__ = "occe_sector"
@@ -57,7 +58,7 @@ class Sector(db.Model):
         return self.name
 
 
-class School(db.Model):
+class School(Versioned, db.Model):
     __tablename__ = "occe_school"
 
     id = Column(Integer, primary_key=True)
@@ -75,7 +76,7 @@ class School(db.Model):
         return f"{self.name} ({self.commune})" if self.commune else self.name
 
 
-class Person(db.Model):
+class Person(Versioned, db.Model):
     """A teacher, head teacher or mandataire: the only personal data the console holds."""
 
     __tablename__ = "occe_person"
@@ -96,7 +97,7 @@ class Person(db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class Cooperative(db.Model):
+class Cooperative(Versioned, db.Model):
     __tablename__ = "occe_cooperative"
 
     id = Column(Integer, primary_key=True)
@@ -115,7 +116,7 @@ class Cooperative(db.Model):
         return f"{self.affiliation_number} — {self.school.name}" if self.school else self.affiliation_number
 
 
-class Classroom(db.Model):
+class Classroom(Versioned, db.Model):
     """A class of a school for one school year; its cycles follow from its levels."""
 
     __tablename__ = "occe_classroom"
@@ -137,7 +138,7 @@ class Classroom(db.Model):
         return f"{self.name} ({self.levels})"
 
 
-class Membership(db.Model):
+class Membership(Versioned, db.Model):
     """A cooperative's yearly affiliation: its members are pupils plus adults."""
 
     __tablename__ = "occe_membership"
@@ -169,7 +170,7 @@ class Membership(db.Model):
         return f"{self.cooperative} — {self.school_year}"
 
 
-class SupportContact(db.Model):
+class SupportContact(Versioned, db.Model):
     """One exchange with a cooperative (mail, phone, visit), and its follow-up."""
 
     __tablename__ = "occe_support_contact"
