@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := app
 
-.PHONY: run test setup translations clean
+.PHONY: run test setup translations bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est nécessaire." if sys.version_info < (3, 11) else 0)'
@@ -29,6 +29,14 @@ run: setup
 ## Set up and run the whole test suite (PostgreSQL too when OCCE_TEST_DATABASE_URL is set).
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Measure the budgets (start-up, national-scale directory) and write benchmarks/RESULTS.md.
+bench: setup
+	{ echo "# Benchmark results"; echo; echo "Measured $$(date -u +%F) on $$(nproc) cores with \`make bench\`."; echo; \
+	  echo "## Start-up (budget: under 1 s)"; echo; $(BIN)/python benchmarks/startup.py 2>/dev/null; echo; \
+	  echo "## Directory at national scale (budgets: no slower than plain FAB, at most 8 statements, export under 1 s)"; echo; \
+	  $(BIN)/python benchmarks/directory.py --runs 3 2>/dev/null; } > benchmarks/RESULTS.md
+	cat benchmarks/RESULTS.md
 
 ## Extract the console's French messages, add the new ones to the English catalogue, compile both.
 ## (app/translations/fr only corrects FAB's own French strings; it is edited by hand.)

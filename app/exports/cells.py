@@ -46,6 +46,8 @@ def safe_cell(value: Any) -> Cell:
     format to render (``csv_cell``, ``xlsx_cell``). NaN and infinities become ""
     since no spreadsheet can hold them.
     """
+    if type(value) is str:  # the common case first: exports are mostly text
+        return neutralise_formula(value)
     if value is None:
         return ""
     if isinstance(value, bool):  # before int: bool is an int
@@ -59,6 +61,8 @@ def safe_cell(value: Any) -> Cell:
 
 def csv_cell(value: Any) -> str:
     """The text of a CSV cell for French Excel: dd/mm/yyyy dates, decimal comma."""
+    if type(value) is str:
+        return neutralise_formula(value)
     cell = safe_cell(value)
     if isinstance(cell, datetime):  # before date: a datetime is a date
         return cell.strftime(DATETIME_FORMAT)
