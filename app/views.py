@@ -148,7 +148,10 @@ class ExportableModelView(OcceModelView):
         return self.datamodel.apply_all(query, filters, order_column, order_direction)
 
     def export_rows(self) -> Iterator[list]:
-        """Plain tuples of the exported columns: no ORM object is built, 50,000 rows stay fast."""
+        """Plain tuples of the exported columns: no ORM object is built, 50,000 rows stay fast.
+
+        Export columns are table columns or ``relation.column`` (one level), as in list_columns.
+        """
         formatters = [self.formatters_columns.get(column) for column in self.export_columns]
         query = self.export_query().enable_eagerloads(False)
         model = self.datamodel.obj

@@ -16,7 +16,7 @@ from app.directory.figures import member_figures, members_per_sector
 from app.directory.models import Classroom, Cooperative, Membership, Person, School, Sector, SupportContact
 from app.extensions import db
 from app.testing import login, post_form
-from app.years.service import current_year, get_year
+from app.years.service import current_year, get_or_create_year, get_year
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -64,7 +64,7 @@ def coop(app):
     """A cooperative with a school, a mandataire, a class and two years of memberships."""
     with app.app_context():
         year = current_year()
-        previous = get_year("2025-2026") or __import__("app.years.service", fromlist=["x"]).get_or_create_year("2025-2026")
+        previous = get_or_create_year("2025-2026")
         sector = Sector(name="Laon test")
         school = School(uai="0021234F", name="École élémentaire Jean Macé", kind="elementaire", commune="Laon", postal_code="02000", sector=sector)
         mandataire = Person(civility="Mme", first_name="Claire", last_name="Martin", email="claire.martin@ac-amiens.example", phone="03 23 45 67 89", function="mandataire", school=school)
