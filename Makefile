@@ -21,8 +21,8 @@ setup: $(VENV)/.installed
 ## Set up, migrate, load the demo data, print the admin login and serve the console.
 run: setup
 	$(BIN)/flask occe upgrade
-	$(BIN)/flask occe init --demo-admin
 	$(BIN)/flask occe demo
+	$(BIN)/flask occe init --demo-admin
 	@echo "Console : http://$(HOST):$(PORT)/"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
