@@ -59,7 +59,7 @@ def test_a_raising_hook_is_recorded_and_other_plugins_still_answer(manager):
 
 def test_call_passes_only_the_arguments_an_implementation_asks_for():
     manager = PluginManager([FIXTURES], entry_points=False).load()
-    # good_action's occe_cli_commands takes ``cli`` only; extra names must not break it
+    # call_one passes each implementation the arguments it names, taken from the keywords given
     answered, _ = manager.call_one(manager.get("good_action"), "occe_plugin_switched", year=type("Y", (), {"label": "x"})(), enabled=True)
     assert answered
 

@@ -122,7 +122,9 @@ def test_only_administrators_reach_the_plugins_page(app, username):
     client = app.test_client()
     login(client, username)
     assert client.get("/admin/plugins/").status_code in (302, 403)
-    assert "Plugins" not in [item for item in client.get("/").get_data(as_text=True).split('"') if item == "Plugins"]
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/admin/plugins/"' not in home  # no menu entry, no link from the dashboard card
+    assert "plugin(s) en erreur" not in home and "Actions actives en" in home
 
 
 def test_flask_occe_plugins_prints_the_same_listing(app):

@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_babel import lazy_gettext as _
 
-from app.plugins import CORE, CooperativeTab, DashboardCard, PluginInfo, hookimpl
+from app.plugins import CORE, DashboardCard, PluginInfo, hookimpl
 from app.security.roles import ANIMATION, CONSEIL, GESTION, READ, WRITE, grant, menu_access
 
 from . import models  # noqa: F401  (registers the tables)

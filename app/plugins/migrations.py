@@ -10,9 +10,6 @@ A plugin's ``migrations/env.py`` is two lines that call :func:`run_plugin_env`.
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -22,10 +19,7 @@ from sqlalchemy import inspect, text
 from app.extensions import db
 from app.plugins.manager import LoadedPlugin
 
-log = logging.getLogger(__name__)
-
 CORE_TABLE_PREFIXES = ("ab_", "occe_")
-TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def version_table(code: str) -> str:
