@@ -18,7 +18,7 @@ from app.plugins.manager import PluginManager
 
 def register_cli(app: Flask, manager: PluginManager) -> None:
     occe = AppGroup("occe", help="Commandes de la console OCCE.")
-    for command in (init_command, upgrade_command, demo_command, plugins_command, backup_command, restore_command, plugin_group):
+    for command in (init_command, upgrade_command, demo_command, new_year_command, plugins_command, backup_command, restore_command, plugin_group):
         occe.add_command(command)
     for plugin in manager.loaded():
         if "occe_cli_commands" in plugin.hooks:
@@ -169,6 +169,44 @@ def demo_command() -> None:
 
     for line in load_demo():
         click.echo(line)
+
+
+# --- year rollover -------------------------------------------------------
+
+
+def rollover_lines(report) -> list[str]:
+    """The French summary of a rollover, shared by the command and the admin page."""
+    from app.years.rollover import RolloverReport
+
+    assert isinstance(report, RolloverReport)
+    head = f"Année {report.year.label} créée." if report.created else f"Année {report.year.label} : déjà ouverte."
+    lines = [head]
+    if report.switches:
+        lines.append("Plugins activés comme l'an dernier : " + ", ".join(report.switches) + ".")
+    if report.actions:
+        lines.append(f"Actions reconduites ({len(report.actions)}) : " + ", ".join(report.actions) + ".")
+    if report.classes:
+        lines.append(f"Classes reconduites : {report.classes} (à vérifier : niveaux et effectifs).")
+    if not report.created and not (report.switches or report.actions or report.classes):
+        lines.append("Rien à faire : tout est déjà reporté.")
+    return lines
+
+
+@click.command("new-year")
+@with_appcontext
+@click.option("--from", "from_label", default=None, help="Année à reconduire (par défaut : l'année courante).")
+@click.option("--classes", is_flag=True, help="Reconduire aussi les classes (mêmes noms, niveaux, enseignants, effectifs).")
+def new_year_command(from_label: str | None, classes: bool) -> None:
+    """Ouvre l'année scolaire suivante : plugins actifs, actions reconduites, classes sur demande."""
+    from app.years.rollover import open_next_year
+    from app.years.service import current_year, get_year
+
+    previous = get_year(from_label) if from_label else current_year()
+    if previous is None:
+        raise click.ClickException(f"Année scolaire « {from_label} » introuvable.")
+    for line in rollover_lines(open_next_year(previous, roll_classes=classes)):
+        click.echo(line)
+    click.echo("Les inscriptions de l'année précédente restent consultables (choix de l'année dans la barre de navigation).")
 
 
 # --- plugins ---------------------------------------------------------------

@@ -75,6 +75,30 @@ def occe_cooperative_tabs(cooperative):
     """
 
 
+# --- Registrations: called on the plugin that owns the action only --------
+
+
+@hookspec
+def occe_registration_eligibility(action, cooperative, classroom):
+    """Return the French reasons to refuse this registration (an empty list: eligible).
+
+    Called only on the plugin owning ``action`` (``action.plugin_code``), when it
+    is on for the action's year, after the core's rules (window, duplicates,
+    class of the cooperative's school and year). ``classroom`` is None for an
+    action that cooperatives join as a whole.
+    """
+
+
+@hookspec
+def occe_registration_quota(action, cooperative, classroom):
+    """Return the most this class (or cooperative) may ask for ``action``, or None for no cap.
+
+    Only for actions with a ``quantity_label`` (copies of a book, kits...):
+    a request above the quota is refused with a French message naming it.
+    Called only on the plugin owning ``action``.
+    """
+
+
 # --- Per school year ------------------------------------------------------
 
 
@@ -84,6 +108,16 @@ def occe_plugin_switched(year, enabled):
 
     Nothing is deleted when a plugin is switched off; use this hook to prepare
     the year's data (for instance a default round) when it is switched on.
+    """
+
+
+@hookspec
+def occe_year_opened(year, previous):
+    """Called by the year rollover after ``year`` was opened from ``previous``.
+
+    Switches and repeatable actions are already carried over; prepare what
+    else the new year needs. Called only when the plugin is on for ``year``;
+    the rollover may run twice, so an implementation must not duplicate rows.
     """
 
 

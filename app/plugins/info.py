@@ -89,3 +89,6 @@ class CooperativeTab:
     rows: tuple[tuple, ...]
     url: str = ""
     empty: str = "Rien pour l'instant."
+    #: an optional button above the table (e.g. « Inscrire une classe »)
+    action_url: str = ""
+    action_label: str = ""

@@ -32,13 +32,22 @@ def occe_role_permissions():
 
 @hookimpl
 def occe_views(menu):
-    from app.years.views import SchoolYearView, YearChoiceView
+    from app.years.views import RolloverView, SchoolYearView, YearChoiceView
 
     menu.add_view(
         SchoolYearView,
         "SchoolYears",
         label=_("Années scolaires"),
         icon="fa-calendar",
+        category=MENU_CATEGORY,
+        category_label=_("Administration"),
+        category_icon="fa-cogs",
+    )
+    menu.add_view(
+        RolloverView,
+        "NewYear",
+        label=_("Nouvelle année scolaire"),
+        icon="fa-forward",
         category=MENU_CATEGORY,
         category_label=_("Administration"),
         category_icon="fa-cogs",

@@ -87,3 +87,34 @@ class YearChoiceView(BaseView):
 def _safe_next() -> str | None:
     target = request.form.get("next", "")
     return target if target.startswith("/") and not target.startswith("//") else None
+
+
+class RolloverView(BaseView):
+    """Administrators open the next school year: a preview of what carries over, then a confirmed POST."""
+
+    route_base = "/annee/nouvelle"
+    default_view = "preview"
+    base_permissions = ["can_preview", "can_apply"]
+
+    @expose("/")
+    @has_access
+    def preview(self):
+        from app.years.rollover import plan_rollover
+
+        previous = service.current_year()
+        plan = plan_rollover(previous, roll_classes=True)
+        return self.render_template("occe/rollover.html", plan=plan, previous=previous)
+
+    @expose("/ouvrir", methods=["POST"])
+    @has_access
+    def apply(self):
+        from flask import g
+
+        from app.cli import rollover_lines
+        from app.years.rollover import open_next_year
+
+        previous = service.current_year()
+        report = open_next_year(previous, roll_classes=request.form.get("classes") == "1", user_id=g.user.id)
+        for line in rollover_lines(report):
+            flash(line, "success")
+        return redirect(url_for("RolloverView.preview"))

@@ -100,3 +100,23 @@ def occe_cooperative_tabs(cooperative):
 
     rows = tuple((str(p.school_year), p.class_name, p.pupils or "") for p in participations_of_school(cooperative.school.name))
     return [CooperativeTab(title="Action modèle", columns=("Année", "Classe", "Élèves"), rows=rows)]
+
+
+YEARS_OPENED: list[tuple[str, str]] = []
+
+
+@hookimpl
+def occe_registration_eligibility(action, cooperative, classroom):
+    if classroom is not None and "1" in classroom.cycles.split("-"):
+        return ["L'action modèle s'adresse aux cycles 2 et 3."]
+    return []
+
+
+@hookimpl
+def occe_registration_quota(action, cooperative, classroom):
+    return classroom.pupils if classroom is not None else None
+
+
+@hookimpl
+def occe_year_opened(year, previous):
+    YEARS_OPENED.append((previous.label, year.label))
