@@ -114,3 +114,49 @@ def test_import_a_file_with_an_error_line_then_fix_it(page, base_url, tmp_path):
     page.wait_for_selector("#import-confirm")
     page.click("#import-confirm")
     page.wait_for_selector("text=Import terminé : 2 créations")
+
+
+@pytest.fixture(scope="module")
+def action_to_join(app, cooperative):
+    """A class of the cooperative's school and an open action with one place left."""
+    from datetime import date, timedelta
+
+    from app.actions.catalogue import ensure_action
+    from app.directory.models import Classroom, School
+    from app.extensions import db
+    from app.years.service import current_year
+
+    with app.app_context():
+        school = db.session.query(School).filter_by(uai="0021234F").one()
+        db.session.add(Classroom(school_year=current_year(), school=school, name="CM1 Mme Dubois", levels="CM1", cycles="3", pupils=26))
+        ensure_action(current_year(), "defimaths_test", "DéfiMaths (essai)", opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=30), capacity=1)
+        db.session.commit()
+
+
+def test_register_a_class_to_an_action(page, base_url, action_to_join):
+    log_in(page, base_url, "animation")
+    page.click("a.dropdown-toggle:has-text('Actions')")
+    page.click("a[href='/inscriptions/nouvelle/']")
+    page.fill("#q", "Louise Michel")
+    page.click("#register-search button")
+    page.click("#register-found a:has-text('Choisir')")
+    page.select_option("#action_id", label="DéfiMaths (essai)")
+    page.select_option("#classroom_id", label="CM1 Mme Dubois (CM1, 26 élèves)")
+    page.click("#register-submit")
+    page.wait_for_selector("text=Inscription enregistrée")
+    page.click(".occe-hub a:has-text('Inscriptions aux actions')")
+    assert "DéfiMaths (essai)" in page.locator(".occe-hub .tab-content").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "registration-hub.png"), full_page=True)
+    # the same class again: refused in French, and what was typed stays
+    page.goto(f"{base_url}/inscriptions/nouvelle/")
+    page.fill("#q", "021234")
+    page.click("#register-search button")
+    page.click("#register-found a:has-text('Choisir')")
+    page.select_option("#action_id", label="DéfiMaths (essai)")
+    page.select_option("#classroom_id", label="CM1 Mme Dubois (CM1, 26 élèves)")
+    page.fill("#notes", "Deuxième essai")
+    page.click("#register-submit")
+    page.wait_for_selector("#register-refused")
+    assert "est déjà inscrite à « DéfiMaths (essai) »" in page.locator("#register-refused").inner_text()
+    assert page.input_value("#notes") == "Deuxième essai"
+    page.screenshot(path=str(ARTIFACTS / "registration-refused.png"), full_page=True)

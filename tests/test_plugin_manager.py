@@ -11,7 +11,7 @@ from app.plugins.info import PluginInfo, code_problem
 from app.plugins.manager import HOOK_NAMES, PluginManager
 
 FIXTURES = "tests.fixture_plugins"
-CORE_CODES = ["years", "directory", "audit", "plugins"]
+CORE_CODES = ["years", "directory", "actions", "interventions", "audit", "plugins"]
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +21,8 @@ def manager():
 
 def test_core_areas_load_first_and_are_always_on(manager):
     codes = list(manager.plugins)
-    assert codes[:4] == CORE_CODES
-    assert all(not plugin.yearly for plugin in manager.loaded()[:4])
+    assert codes[: len(CORE_CODES)] == CORE_CODES
+    assert all(not plugin.yearly for plugin in manager.loaded()[: len(CORE_CODES)])
 
 
 def test_a_good_plugin_loads_with_its_metadata_and_hooks(manager):

@@ -10,8 +10,19 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
+from app.testing import build_test_app
+from tests.conftest import FIXTURE_PLUGINS
+
 EXPECTED = Path(__file__).parent / "expected" / "role_matrix.txt"
 ROLES = ["Animation", "Gestion", "Conseil", "Partenaire"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The real plugins of ``plugins/`` and the contract's test plugins."""
+    return build_test_app(tmp_path_factory.mktemp("roles_matrix"), plugin_packages=["plugins", FIXTURE_PLUGINS])
 
 
 def permission_pairs(app) -> list[tuple[str, str]]:

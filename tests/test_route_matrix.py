@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.actions.models import Action, Registration, RegistrationEvent
 from app.directory.models import Classroom, Cooperative, Membership, Person, School, Sector, SupportContact
 from app.extensions import db
-from app.testing import login
+from app.interventions.models import InterventionDay, InterventionRequest
+from app.testing import build_test_app, login
 from app.years.service import current_year
+from tests.conftest import FIXTURE_PLUGINS
 
 EXPECTED = Path(__file__).parent / "expected" / "route_matrix.txt"
 USERS = ["anonyme", "partenaire", "conseil", "animation", "gestion", "admin"]
@@ -27,8 +30,14 @@ PUBLIC = {"/login/", "/lang/<string:locale>", "/static/<path:filename>", "/stati
 
 
 @pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The real plugins of ``plugins/`` and the contract's test plugins: every route the console can serve."""
+    return build_test_app(tmp_path_factory.mktemp("route_matrix"), plugin_packages=["plugins", FIXTURE_PLUGINS])
+
+
+@pytest.fixture(scope="module")
 def seeded(app):
-    """One row of each directory table, id 1, so that show and edit pages have something to show."""
+    """One row of each core table, id 1, so that show and edit pages have something to show."""
     with app.app_context():
         sector = Sector(name="Laon")
         school = School(uai="0021234F", name="École Jean Macé", kind="primaire", sector=sector)
@@ -38,6 +47,11 @@ def seeded(app):
         db.session.add(Classroom(school_year=current_year(), school=school, name="CP", levels="CP", cycles="2", pupils=20))
         db.session.add(Membership(cooperative=cooperative, school_year=current_year(), pupils=20, adults=2))
         db.session.add(SupportContact(cooperative=cooperative, subject="Question", channel="courriel"))
+        action = Action(school_year=current_year(), code="defi", name="Défi")
+        registration = Registration(action=action, school_year=current_year(), cooperative=cooperative, status="demandee")
+        db.session.add_all([action, registration, RegistrationEvent(registration=registration, to_status="demandee")])
+        day = InterventionDay(school_year=current_year(), day=current_year().start_date, sector=sector, animator_id=1)
+        db.session.add(InterventionRequest(school_year=current_year(), cooperative=cooperative, theme_id=1, day=day))
         db.session.commit()
     return app
 
@@ -95,7 +109,8 @@ def test_the_routes_match_the_expected_matrix(matrix):
 
 
 def table_counts() -> dict[str, int]:
-    tables = [model.__table__ for model in (Sector, School, Person, Cooperative, Classroom, Membership, SupportContact)]
+    models = (Sector, School, Person, Cooperative, Classroom, Membership, SupportContact, Action, Registration, RegistrationEvent, InterventionRequest, InterventionDay)
+    tables = [model.__table__ for model in models]
     return {table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one() for table in tables}
 
 

@@ -90,7 +90,8 @@ def test_never_helped_is_per_cooperative_not_per_school():
 def test_whole_team_ticked_by_staff_gets_40_points():
     candidate = make(1, whole_team=True)
     [item] = rank([candidate], helped_all(candidate))
-    assert item.parts == (RulePart("whole_team", "Équipe entière motivée", 40, "Indiqué par l'équipe de l'OCCE : toute l'équipe de l'école est motivée."),)
+    detail = "Indiqué par l'équipe de l'OCCE : toute l'équipe de l'école est motivée."
+    assert item.parts == (RulePart("whole_team", "Équipe entière motivée", 40, detail),)
     assert item.score == 40
 
 
@@ -102,8 +103,9 @@ def school_requests(count: int, school_id: int = 7, **fields) -> list[Candidate]
 def test_whole_team_computed_when_every_class_of_the_school_asked():
     candidates = school_requests(3)
     results = rank(candidates, helped_all(*candidates, classes_per_school={7: 3}))
+    detail = "3 classes sur 3 ont demandé : toute l'équipe de l'école est motivée."
     for item in results:
-        assert part(item, "whole_team") == RulePart("whole_team", "Équipe entière motivée", 40, "3 classes sur 3 ont demandé : toute l'équipe de l'école est motivée.")
+        assert part(item, "whole_team") == RulePart("whole_team", "Équipe entière motivée", 40, detail)
         assert item.score == 40
 
 
@@ -197,12 +199,14 @@ def test_sector_points_reaching_the_cap_exactly_are_not_said_capped():
     assert part(first, "sector").detail == "7 demandes dans le secteur Laon : une même journée peut les regrouper."
 
 
-def test_requests_without_sector_form_their_own_group():
-    candidates = [make(1, sector=None), make(2, sector=None), make(3, sector="Laon")]
+def test_requests_without_sector_earn_no_grouping_points():
+    # they may come from anywhere in the department: nothing says one day can gather them
+    candidates = [make(1, sector=None), make(2, sector=None), make(3, sector="Laon"), make(4, sector="Laon")]
     results = by_id(rank(candidates, helped_all(*candidates)))
     for cid in (1, 2):
-        assert part(results[cid], "sector") == RulePart("sector", "Regroupement par secteur", 5, "2 demandes sans secteur renseigné : une même journée peut les regrouper.")
-    assert part(results[3], "sector") is None
+        assert part(results[cid], "sector") is None and results[cid].score == 0
+    detail = "2 demandes dans le secteur Laon : une même journée peut les regrouper."
+    assert part(results[3], "sector") == RulePart("sector", "Regroupement par secteur", 5, detail)
 
 
 def test_excluded_requests_are_not_sector_neighbours():
@@ -284,9 +288,9 @@ def test_exclusion_is_per_teacher_and_theme():
     candidates = [
         make(1, teacher_id=42, theme_id=4, theme_label="Émotions"),  # same teacher, another theme
         make(2, teacher_id=43, theme_id=3),  # another teacher, same theme
-        make(3, teacher_id=None, theme_id=3),  # unknown teacher: never excluded
+        make(3, teacher_id=None, theme_id=3),  # unknown teacher: never excluded, even if the history has an unknown teacher too
     ]
-    results = rank(candidates, history(helped_teacher_themes={(42, 3)}))
+    results = rank(candidates, history(helped_teacher_themes={(42, 3), (None, 3)}))
     assert [item.excluded for item in results] == [False, False, False]
     assert sorted(item.rank for item in results) == [1, 2, 3]
 

@@ -14,8 +14,9 @@ the criteria, and this module turns each of them into points:
     (at least two) has asked, since that shows the same motivation in the requests.
 ``sector`` (+5 per other request of the same sector, capped at 30)
     Cooperatives of the same sector can share one day of the animator, which saves
-    travelling in a rural department. Requests without a sector form their own group,
-    "Sans secteur".
+    travelling in a rural department. Requests without a sector earn nothing here (they
+    may come from anywhere in the department); they are grouped as "Sans secteur" in the
+    proposed days only, for the animator to sort out.
 ``override`` (any signed figure)
     Staff keep the last word: a manual bonus or penalty, always shown with its reason.
 
@@ -169,11 +170,13 @@ def _whole_team_part(ticked: bool, total: int | None, weights: Weights) -> RuleP
 
 def _sector_part(sector: str | None, count: int, weights: Weights) -> RulePart | None:
     """The sector part of a request among ``count`` eligible requests of its sector (itself included)."""
+    if sector is None:
+        return None
     uncapped = weights.per_sector_neighbour * (count - 1)
     points = min(uncapped, weights.sector_cap)
     if points <= 0:
         return None
-    where = "sans secteur renseigné" if sector is None else f"dans le secteur {sector}"
+    where = f"dans le secteur {sector}"
     capped = f" (plafonné à {weights.sector_cap} points)" if uncapped > weights.sector_cap else ""
     return _part(RULE_SECTOR, points, f"{count} demandes {where} : une même journée peut les regrouper{capped}.")
 
@@ -212,7 +215,7 @@ def _score(eligible: Sequence[Candidate], history: History, weights: Weights) ->
     combinations: dict[tuple[bool, bool, int | None, str | None], tuple[tuple[RulePart, ...], int]] = {}
     scored = []
     for candidate in eligible:
-        facts = (True, candidate.whole_team, complete_schools.get(candidate.school_id), candidate.sector)
+        facts = (candidate.cooperative_id not in helped, candidate.whole_team, complete_schools.get(candidate.school_id), candidate.sector)
         shared = combinations.get(facts)
         if shared is None:
             shared = combinations[facts] = _shared_parts(facts, sector_sizes[candidate.sector], weights)

@@ -1,8 +1,9 @@
-"""Plain FAB ModelViews over the directory's tables: the baseline the console's pages are compared to."""
+"""Plain FAB ModelViews over the directory's and the actions' tables: the baseline the console's pages are compared to."""
 
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
+from app.actions.models import Registration
 from app.directory.models import Classroom, Cooperative
 from app.plugins import DEPARTMENTAL, PluginInfo, hookimpl
 
@@ -21,7 +22,14 @@ class PlainClassroomView(ModelView):
     search_columns = ["school_year", "school", "name", "cycles", "levels"]
 
 
+class PlainRegistrationView(ModelView):
+    datamodel = SQLAInterface(Registration)
+    list_columns = ["action.name", "cooperative.affiliation_number", "classroom.name", "classroom.levels", "pupils", "quantity", "status", "requested_at"]
+    search_columns = ["action", "status", "cooperative", "classroom", "requested_at"]
+
+
 @hookimpl
 def occe_views(menu):
     menu.add_view_no_menu(PlainCooperativeView)
     menu.add_view_no_menu(PlainClassroomView)
+    menu.add_view_no_menu(PlainRegistrationView)
