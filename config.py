@@ -100,3 +100,9 @@ OCCE_BLOCKED_PLUGINS = [
 ]
 # Safe mode: start with the core only, no plugin at all (to rescue a console).
 OCCE_SAFE_MODE = _env_bool("OCCE_SAFE_MODE", False)
+
+# --- In-class interventions -----------------------------------------------------
+# Classes the animator sees in one day (the planning refuses more).
+OCCE_INTERVENTION_CLASSES_PER_DAY = int(os.environ.get("OCCE_INTERVENTION_CLASSES_PER_DAY", "4"))
+# Points of the selection rules (app/interventions/selection.py, Weights); e.g. {"never_helped": 100}.
+OCCE_SELECTION_WEIGHTS: dict[str, int] = {}

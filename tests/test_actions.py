@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -301,3 +302,17 @@ def test_a_larger_capacity_moves_the_waiting_list_up(app, world, animation):
     assert response.status_code == 302
     with app.app_context():
         assert _get(Registration, pk).status == ACCEPTED
+
+
+def test_staff_add_an_action_of_the_viewed_year_and_bad_dates_are_refused(app, animation):
+    fields = {"name": "Rencontre chorale", "code": "", "audience": "classe", "opens_on": "2026-09-01", "closes_on": "2026-08-01", "capacity": "5", "minimum": "8"}
+    page = post_form(animation, "/actionview/add", fields).get_data(as_text=True)
+    assert "La clôture des inscriptions doit suivre leur ouverture." in page and "Le minimum ne peut pas dépasser la capacité." in page
+    assert 'value="Rencontre chorale"' in page  # what was typed stays
+    response = post_form(animation, "/actionview/add", {**fields, "closes_on": "2026-10-01", "minimum": "2"})
+    assert response.status_code == 302, re.findall(r'(?:alert|error|danger)[^>]*>([^<]{3,})', response.get_data(as_text=True))
+    with app.app_context():
+        action = db.session.query(Action).filter_by(code="rencontre_chorale").one()
+        assert action.school_year_id == current_year().id and action.plugin_code is None and action.capacity == 5
+    listing = animation.get("/actionview/list/").get_data(as_text=True)
+    assert "Rencontre chorale" in listing and "Console" in listing

@@ -175,3 +175,18 @@ def test_readers_see_requests_but_cannot_plan(app, world):
     assert response.status_code in (302, 403)
     with app.app_context():
         assert db.session.get(InterventionRequest, world["alice_other"]).status == REQUESTED
+
+
+def test_the_dashboard_counts_this_years_interventions(app, world):
+    client = app.test_client()
+    login(client, "animation")
+    page = client.get("/").get_data(as_text=True)
+    assert "Interventions en classe" in page
+    with app.app_context():
+        from app.interventions.figures import status_counts
+
+        counts = status_counts(current_year())
+        assert counts[DONE] == 1 and counts[PLANNED] == 2 and counts[REQUESTED] == 2
+        from app.plugins.switches import current_manager
+
+        assert current_manager().get("interventions").hook_errors == {}

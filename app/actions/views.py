@@ -7,7 +7,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app.actions import service
@@ -25,6 +25,16 @@ def viewed_year_id() -> int | None:
 
 def french_datetime(value) -> str:
     return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def plugin_label(code: str | None) -> str:
+    """The French label of the plugin owning an action (« Console » for an action defined by staff)."""
+    if not code:
+        return gettext("Console")
+    from app.plugins.switches import current_manager
+
+    plugin = current_manager().get(code)
+    return plugin.label if plugin is not None else code
 
 
 def _closes_after_opening(form, field) -> None:
@@ -84,7 +94,10 @@ class ActionView(ExportableModelView):
         "asks_motivation": yes_no,
         "in_proposals": yes_no,
         "repeat_next_year": yes_no,
-        "plugin_code": lambda code: code or gettext("Console"),
+        "plugin_code": lambda code: plugin_label(code),
+        "capacity": lambda value: gettext("sans limite") if value is None else value,
+        "minimum": lambda value: "—" if value is None else value,
+        "quantity_label": lambda value: value or "—",
     }
     description_columns = {
         "code": _("Identifiant court, sans espace (par exemple « consomacteur ») ; déduit du nom s'il est laissé vide."),
@@ -100,6 +113,8 @@ class ActionView(ExportableModelView):
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "audience": SelectField(_("Qui s'inscrit"), choices=list(AUDIENCES.items()), validators=[DataRequired()]),
+        # optional in the form (FAB would require it): deduced from the name when left empty
+        "code": StringField(_("Code"), validators=[Optional()]),
         "asks_motivation": BooleanField(_("Motivation demandée")),
         "in_proposals": BooleanField(_("Dans les propositions de fin août"), default=True),
         "repeat_next_year": BooleanField(_("Reconduite l'an prochain"), default=True),

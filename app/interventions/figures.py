@@ -15,7 +15,9 @@ from app.years.models import SchoolYear
 def status_counts(year) -> dict[str, int]:
     rows = dict(
         db.session.execute(
-            select(InterventionRequest.status, func.count(InterventionRequest.id)).filter_by(school_year_id=year.id).group_by(InterventionRequest.status)
+            select(InterventionRequest.status, func.count(InterventionRequest.id))
+            .filter(InterventionRequest.school_year_id == year.id)
+            .group_by(InterventionRequest.status)
         ).all()
     )
     return {status: rows.get(status, 0) for status in STATUSES}
