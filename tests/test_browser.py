@@ -138,8 +138,8 @@ def test_register_a_class_to_an_action(page, base_url, action_to_join):
     page.click("a.dropdown-toggle:has-text('Actions')")
     page.click("a[href='/inscriptions/nouvelle/']")
     page.fill("#q", "Louise Michel")
-    page.click("#register-search button")
-    page.click("#register-found a:has-text('Choisir')")
+    page.click("#cooperative-search button")
+    page.click("#cooperatives-found a:has-text('Choisir')")
     page.select_option("#action_id", label="DéfiMaths (essai)")
     page.select_option("#classroom_id", label="CM1 Mme Dubois (CM1, 26 élèves)")
     page.click("#register-submit")
@@ -150,8 +150,8 @@ def test_register_a_class_to_an_action(page, base_url, action_to_join):
     # the same class again: refused in French, and what was typed stays
     page.goto(f"{base_url}/inscriptions/nouvelle/")
     page.fill("#q", "021234")
-    page.click("#register-search button")
-    page.click("#register-found a:has-text('Choisir')")
+    page.click("#cooperative-search button")
+    page.click("#cooperatives-found a:has-text('Choisir')")
     page.select_option("#action_id", label="DéfiMaths (essai)")
     page.select_option("#classroom_id", label="CM1 Mme Dubois (CM1, 26 élèves)")
     page.fill("#notes", "Deuxième essai")
@@ -160,3 +160,35 @@ def test_register_a_class_to_an_action(page, base_url, action_to_join):
     assert "est déjà inscrite à « DéfiMaths (essai) »" in page.locator("#register-refused").inner_text()
     assert page.input_value("#notes") == "Deuxième essai"
     page.screenshot(path=str(ARTIFACTS / "registration-refused.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def trunk(app, cooperative):
+    from app.extensions import db
+    from app.loans.models import LoanItem
+
+    with app.app_context():
+        db.session.add(LoanItem(kind="malle_thematique", code="MT-99", name="Malle des émotions", checklist="Roue des émotions\nLivret"))
+        db.session.commit()
+
+
+def test_book_a_trunk_from_the_calendar_then_check_it_out(page, base_url, trunk):
+    log_in(page, base_url, "gestion")
+    page.click("a.dropdown-toggle:has-text('Prêts')")
+    page.click("a[href='/prets/calendrier/']")
+    page.wait_for_selector("#loan-calendar")
+    row = page.locator("tr:has(a:has-text('MT-99'))")
+    row.locator("td.occe-cal-free a").nth(2).click()  # a free day, two days from the start of the week
+    page.fill("#q", "Louise Michel")
+    page.click("#cooperative-search button")
+    page.click("#cooperatives-found a:has-text('Choisir')")
+    assert page.locator("#item_id option:checked").inner_text() == "MT-99 — Malle des émotions"
+    page.click("#booking-submit")
+    page.wait_for_selector("text=Réservation enregistrée")
+    page.wait_for_selector("#checkout")
+    page.uncheck("input[value='Livret']")
+    page.click("#checkout-submit")
+    page.wait_for_selector("text=Manquant au départ : Livret.")
+    page.goto(f"{base_url}/prets/calendrier/?type=malle_thematique")
+    assert page.locator("tr:has(a:has-text('MT-99')) td.occe-cal-sortie").count() >= 7
+    page.screenshot(path=str(ARTIFACTS / "loan-calendar.png"), full_page=True)

@@ -12,18 +12,17 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from app.actions import service
 from app.actions.catalogue import actions_of
 from app.actions.models import Action
-from app.directory.models import Classroom, Cooperative, School
+from app.directory.models import Classroom, Cooperative
+from app.directory.search import SEARCH_LIMIT, find_cooperatives
 from app.extensions import db
 from app.years.context import viewed_year
-
-SEARCH_LIMIT = 20
 
 
 class RegistrationForm(FlaskForm):
@@ -33,19 +32,6 @@ class RegistrationForm(FlaskForm):
     quantity = IntegerField(_l("Quantité demandée"), validators=[Optional(), NumberRange(min=1, message=_l("Au moins 1."))])
     motivation = TextAreaField(_l("Motivation"))
     notes = TextAreaField(_l("Notes"))
-
-
-def find_cooperatives(text: str) -> list[Cooperative]:
-    """Cooperatives whose affiliation number, school name or commune contains ``text``."""
-    pattern = f"%{text.strip()}%"
-    query = (
-        select(Cooperative)
-        .join(School, Cooperative.school_id == School.id)
-        .filter(or_(Cooperative.affiliation_number.ilike(pattern), School.name.ilike(pattern), School.commune.ilike(pattern)))
-        .order_by(Cooperative.affiliation_number)
-        .limit(SEARCH_LIMIT)
-    )
-    return list(db.session.execute(query).scalars().unique())
 
 
 class RegisterView(BaseView):
@@ -59,7 +45,15 @@ class RegisterView(BaseView):
     def choose(self):
         text = (request.args.get("q") or "").strip()
         found = find_cooperatives(text) if text else []
-        return self.render_template("occe/register_choose.html", text=text, found=found, limit=SEARCH_LIMIT)
+        return self.render_template(
+            "occe/choose_cooperative.html",
+            title=_("Inscrire une classe à une action"),
+            target="RegisterView.form",
+            keep={},
+            text=text,
+            found=found,
+            limit=SEARCH_LIMIT,
+        )
 
     def _form(self, cooperative: Cooperative, year) -> RegistrationForm:
         form = RegistrationForm()
