@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 from flask_appbuilder.exceptions import FABException
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from sqlalchemy import Column, Integer, inspect
@@ -26,6 +27,18 @@ class Versioned:
     """
 
     version = Column(Integer, nullable=False, default=1, server_default="1")
+
+
+class SafeFilters(Filters):
+    """FAB's filters, ignoring a URL filter whose index no filter has.
+
+    ``?_flt_7_cooperative=x`` (a hand-edited or stale link) makes stock FAB
+    raise IndexError: a server error that any signed-in visitor can trigger.
+    """
+
+    def add_filter_index(self, column_name: str, filter_instance_index: int, value) -> None:
+        if 0 <= filter_instance_index < len(self._all_filters.get(column_name, ())):
+            super().add_filter_index(column_name, filter_instance_index, value)
 
 
 class SaveFailed(FABException):
@@ -65,6 +78,9 @@ class StaleRecord(SaveFailed):
 
 
 class OcceSQLAInterface(SQLAInterface):
+    def get_filters(self, search_columns=None, search_filters=None) -> SafeFilters:
+        return SafeFilters(self.filter_converter_class, self, search_columns=search_columns or [], search_filters=search_filters)
+
     def _failed(self, error: BaseException) -> SaveFailed:
         if has_request_context():
             g.occe_save_failed = True

@@ -9,6 +9,16 @@ from flask import Flask, abort, current_app, request
 
 def register(app: Flask) -> None:
     app.before_request(_guard_downloads)
+    app.before_request(_refuse_nul_characters)
+
+
+def _refuse_nul_characters():
+    """No one types a NUL character; PostgreSQL refuses it in text (a server error
+    on any query comparing it, FAB's uniqueness checks included): answer 400."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for _name, found in values.lists() for value in found):
+            abort(400)
+    return None
 
 
 def _guard_downloads():

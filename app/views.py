@@ -9,6 +9,8 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
+from markupsafe import Markup
+from wtforms.validators import ValidationError
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import aliased
 from wtforms import HiddenField, StringField
@@ -173,6 +175,19 @@ class ExportableModelView(OcceModelView):
 def _formatted(value, formatter: Callable | None):
     """Stored codes get their French label; dates, numbers and booleans stay raw for the export service."""
     return formatter(value) if formatter and isinstance(value, str) else value
+
+
+def input_error(message: str) -> ValidationError:
+    """A form error whose message may quote what the person typed, escaped.
+
+    FAB renders field errors through ``{{ _(error) }}``: Jinja's gettext marks its
+    result safe, so a message quoting the typed value (« Code UAI invalide
+    « <script>… » ») would come back as markup; and it applies ``%`` formatting,
+    so a typed ``%`` would raise a server error. Escaped and with ``%`` doubled,
+    the message comes back as the text the person typed. For FAB's forms only:
+    the console's own templates print errors as they are.
+    """
+    return ValidationError(Markup(Markup.escape(message).replace("%", "%%")))
 
 
 def yes_no(value) -> str:

@@ -140,3 +140,29 @@ def test_downloads_of_unknown_files_answer_404_not_500(app, tmp_path):
     login(client, "admin")
     assert client.get("/sectorview/download/absent.txt").status_code == 404
     assert client.get("/users/download/inconnu_sep_x.pdf").status_code == 404
+
+
+# --- FAB traps found by fuzzing the forms (tests/test_fuzz_forms.py) --------------------------
+
+
+def test_a_typed_value_quoted_in_a_form_error_stays_text(client):
+    """FAB prints field errors through gettext, which marks them safe and %-formats them."""
+    login(client, "admin")
+    typed = "<b>0021234A</b>%"
+    response = client.post("/schoolview/add", data={"uai": typed, "name": "École", "kind": "primaire", "csrf_token": csrf_token(client, "/schoolview/add")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<b>0021234A</b>" not in page and "&lt;b&gt;0021234A&lt;/b&gt;%" in page
+
+
+def test_a_url_filter_index_that_does_not_exist_is_ignored(client):
+    login(client, "admin")
+    response = client.get("/cooperativeview/list/?_flt_9_school=1")
+    assert response.status_code == 200
+
+
+def test_a_nul_character_is_refused_before_reaching_the_database(client):
+    login(client, "admin")
+    assert client.get("/cooperativeview/list/?_flt_0_affiliation_number=a%00b").status_code == 400
+    token = csrf_token(client, "/sectorview/add")
+    assert client.post("/sectorview/add", data={"name": "Laon\x00", "csrf_token": token}).status_code == 400

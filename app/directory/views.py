@@ -10,7 +10,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual, FilterEqualFunction, get_field_setup_query
 from flask_babel import lazy_gettext as _
 from wtforms import BooleanField, SelectField
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, NumberRange, Optional
 
 from app.directory import gdpr, rules
 from app.directory.models import (
@@ -31,7 +31,7 @@ from app.directory.models import (
 )
 from app.directory.tabs import cooperative_tabs
 from app.datamodel import OcceSQLAInterface
-from app.views import ExportableModelView, choice_label, french_date, yes_no
+from app.views import ExportableModelView, choice_label, french_date, input_error, yes_no
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
@@ -47,7 +47,7 @@ def _select(label: str, mapping: dict[str, str], required: bool = True) -> Selec
 def _valid_uai(form, field) -> None:
     problem = rules.uai_problem(field.data or "")
     if problem:
-        raise ValidationError(problem)
+        raise input_error(problem)
     field.data = rules.normalise_uai(field.data)
 
 
@@ -57,14 +57,14 @@ def _valid_phone(form, field) -> None:
     try:
         field.data = rules.normalise_phone(field.data)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise input_error(str(exc)) from exc
 
 
 def _valid_levels(form, field) -> None:
     try:
         field.data = "-".join(rules.parse_levels(field.data or ""))
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise input_error(str(exc)) from exc
 
 
 class FilterDueBy(BaseFilter):

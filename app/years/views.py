@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired
 
 from app.datamodel import OcceSQLAInterface
 from app.extensions import db
-from app.views import OcceModelView, french_date, yes_no
+from app.views import OcceModelView, french_date, input_error, yes_no
 from app.years import service
 from app.years.context import choose_year
 from app.years.models import SchoolYear
@@ -19,7 +19,7 @@ from app.years.models import SchoolYear
 def _valid_label(form, field) -> None:
     problem = service.label_problem((field.data or "").strip())
     if problem:
-        raise ValidationError(problem)
+        raise input_error(problem)
 
 
 class SchoolYearView(OcceModelView):
