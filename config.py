@@ -106,3 +106,24 @@ OCCE_SAFE_MODE = _env_bool("OCCE_SAFE_MODE", False)
 OCCE_INTERVENTION_CLASSES_PER_DAY = int(os.environ.get("OCCE_INTERVENTION_CLASSES_PER_DAY", "4"))
 # Points of the selection rules (app/interventions/selection.py, Weights); e.g. {"never_helped": 100}.
 OCCE_SELECTION_WEIGHTS: dict[str, int] = {}
+
+# --- Mail (app/mail) ---------------------------------------------------------------
+# "file" (default): each mail is written as an .eml file in <instance>/mail/, nothing
+# leaves the machine; "smtp": sent through the server below.
+OCCE_MAIL_BACKEND = os.environ.get("OCCE_MAIL_BACKEND", "file")
+# The sender every mail shows; set a real address of the association, e.g. "OCCE 02 <ad02@occe.coop>".
+OCCE_MAIL_FROM = os.environ.get("OCCE_MAIL_FROM", f"{ASSOCIATION_NAME} <console@localhost>")
+OCCE_MAIL_SMTP_HOST = os.environ.get("OCCE_MAIL_SMTP_HOST", "localhost")
+OCCE_MAIL_SMTP_PORT = int(os.environ.get("OCCE_MAIL_SMTP_PORT", "587"))
+# "starttls" (port 587), "ssl" (port 465) or "none" (a relay on the same host or network).
+OCCE_MAIL_SMTP_SECURITY = os.environ.get("OCCE_MAIL_SMTP_SECURITY", "starttls")
+# Empty user: no login.
+OCCE_MAIL_SMTP_USER = os.environ.get("OCCE_MAIL_SMTP_USER", "")
+OCCE_MAIL_SMTP_PASSWORD = os.environ.get("OCCE_MAIL_SMTP_PASSWORD", "")
+OCCE_MAIL_SMTP_TIMEOUT = float(os.environ.get("OCCE_MAIL_SMTP_TIMEOUT", "20"))
+# Tries of a message the server answers with a temporary error before it is marked « échec ».
+OCCE_MAIL_MAX_ATTEMPTS = int(os.environ.get("OCCE_MAIL_MAX_ATTEMPTS", "5"))
+
+# --- Loans -----------------------------------------------------------------------
+# The longest loan, in days (a booking beyond is refused).
+OCCE_LOAN_MAX_DAYS = int(os.environ.get("OCCE_LOAN_MAX_DAYS", "70"))

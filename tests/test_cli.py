@@ -76,11 +76,14 @@ def test_demo_is_deterministic_and_idempotent(app):
     assert first.exit_code == 0, first.output
     with app.app_context():
         years = [year.label for year in db.session.query(SchoolYear).order_by(SchoolYear.label)]
-        counts = db.session.execute(db.text("SELECT count(*) FROM good_action_participation")).scalar_one()
+        tables = ("good_action_participation", "occe_loan", "occe_loan_item", "occe_intervention_request", "occe_membership")
+        counts = {table: db.session.execute(db.text(f"SELECT count(*) FROM {table}")).scalar_one() for table in tables}
+    assert "ERREUR" not in first.output
+    assert all(counts.values()), counts  # every area added rows
     assert runner.invoke(args=["occe", "demo"]).exit_code == 0
     with app.app_context():
         assert [year.label for year in db.session.query(SchoolYear).order_by(SchoolYear.label)] == years
-        assert db.session.execute(db.text("SELECT count(*) FROM good_action_participation")).scalar_one() == counts
+        assert {table: db.session.execute(db.text(f"SELECT count(*) FROM {table}")).scalar_one() for table in tables} == counts
         label = current_year().label
     assert f"Action modèle : données de démonstration pour {label}" in first.output
     assert len(years) >= 3

@@ -184,3 +184,29 @@ def test_readers_see_the_calendar_but_cannot_book(app, world):
     post_form(conseil, f"/loanview/sortie/{loan_id}", {"present": ["6 jeux"]}, token_from="/prets/calendrier/")
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == RESERVED
+
+
+def test_overdue_loans_get_a_reminder_mail_per_cooperative(app, world, gestion):
+    from app.directory.models import Person
+    from app.mail.models import MailMessage
+
+    with app.app_context():
+        coop = db.session.get(Cooperative, world["coop"])
+        coop.mandataire = Person(first_name="Claire", last_name="Martin", civility="Mme", email="claire.martin@ac-amiens.example", school_id=coop.school_id)
+        db.session.commit()
+        late = [_book(world, item="book", start=-60, days=10), _book(world, item="trunk", start=-80, days=10)]
+        stranger = _book(world, item="book", coop="other", start=-40, days=10)  # its cooperative has no mandataire
+        for loan in (*late, stranger):
+            service.check_out(loan, [])
+        ids = [loan.id for loan in (*late, stranger)]
+    page = gestion.get("/prets/retards/").get_data(as_text=True)
+    assert all(f'id="overdue-{pk}"' in page for pk in ids)
+    response = post_form(gestion, "/prets/retards/relancer", {"loan_id": [str(pk) for pk in ids]}, token_from="/prets/retards/")
+    follow = gestion.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 relance(s) mise(s) dans la file d&#39;envoi." in follow and "Pas d&#39;adresse électronique pour la coopérative 020902" in follow
+    with app.app_context():
+        message = db.session.query(MailMessage).filter_by(recipient_email="claire.martin@ac-amiens.example", module="loans").one()
+        assert message.subject == "OCCE 02 : retour de prêt attendu"
+        assert message.body_text.startswith("Bonjour Mme Martin,") and "MT-T1 — Jeux coopératifs" in message.body_text and "OP-T1" in message.body_text
+        assert {loan.reminded_on for loan in db.session.query(Loan).filter(Loan.id.in_(ids[:2]))} == {TODAY}
+        assert db.session.get(Loan, ids[2]).reminded_on is None

@@ -166,3 +166,23 @@ def test_a_nul_character_is_refused_before_reaching_the_database(client):
     assert client.get("/cooperativeview/list/?_flt_0_affiliation_number=a%00b").status_code == 400
     token = csrf_token(client, "/sectorview/add")
     assert client.post("/sectorview/add", data={"name": "Laon\x00", "csrf_token": token}).status_code == 400
+
+
+def test_a_session_idle_longer_than_its_lifetime_is_signed_out(app, monkeypatch):
+    """After PERMANENT_SESSION_LIFETIME (8 h) without a request, the session cookie no longer opens the console."""
+    from itsdangerous import TimestampSigner
+
+    client = app.test_client()
+    login(client, "gestion")
+    assert client.get("/cooperativeview/list/").status_code == 200
+    now = TimestampSigner.get_timestamp(TimestampSigner("k"))
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    assert lifetime == 8 * 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now + lifetime - 60)
+    assert client.get("/cooperativeview/list/").status_code == 200  # still within the day's work: the cookie is renewed
+    later = now + lifetime - 60
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later + lifetime - 60)
+    assert client.get("/cooperativeview/list/").status_code == 200  # active all along
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later + 2 * lifetime + 60)
+    response = client.get("/cooperativeview/list/")
+    assert response.status_code in (302, 403) and "/login/" in response.headers.get("Location", "/login/")

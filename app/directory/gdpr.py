@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.directory.models import Classroom, Cooperative, Person, SupportContact
 from app.extensions import db
+from app.mail.service import forget_address, messages_to
 
 
 def personal_data(person: Person) -> dict:
@@ -40,6 +41,7 @@ def personal_data(person: Person) -> dict:
         "accompagnement": [
             {"date": c.contact_date.isoformat(), "canal": c.channel, "objet": c.subject, "réponse": c.answer} for c in contacts
         ],
+        "courriels": messages_to(person.email),
     }
 
 
@@ -48,7 +50,8 @@ def personal_data_json(person: Person) -> str:
 
 
 def anonymise(person: Person) -> None:
-    """Erase what identifies ``person``; keep the row and its links. Commits."""
+    """Erase what identifies ``person``; keep the row and its links (and the outbox's counts). Commits."""
+    forget_address(person.email)
     person.civility = None
     person.first_name = "Personne"
     person.last_name = f"anonymisée n° {person.id}"

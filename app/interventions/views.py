@@ -28,6 +28,7 @@ class InterventionThemeView(OcceModelView):
     datamodel = OcceSQLAInterface(InterventionTheme)
     list_title = _("Thèmes d'intervention")
     show_title = add_title = edit_title = _("Thème d'intervention")
+    show_template = "occe/intervention_theme_show.html"
     label_columns = {"name": _("Thème"), "description": _("Description"), "booklet": _("Contenu du livret remis"), "active": _("Proposé")}
     list_columns = ["name", "active"]
     show_columns = add_columns = edit_columns = ["name", "description", "booklet", "active"]
@@ -103,6 +104,7 @@ class InterventionDayView(OcceModelView):
     datamodel = OcceSQLAInterface(InterventionDay)
     list_title = _("Journées d'intervention")
     show_title = _("Journée d'intervention")
+    show_template = "occe/intervention_day_show.html"
     edit_title = _("Modifier une journée")
     base_filters = [["school_year_id", FilterEqualFunction, viewed_year_id]]
     base_permissions = ["can_list", "can_show", "can_edit", "can_delete"]

@@ -70,6 +70,13 @@ def occe_loan_item_kinds():
 
 
 @hookimpl
+def occe_mail_templates():
+    from app.loans.reminders import TEMPLATES
+
+    return list(TEMPLATES)
+
+
+@hookimpl
 def occe_dashboard_cards(year):
     from app.loans.service import counts
 

@@ -75,6 +75,28 @@ def occe_cooperative_tabs(cooperative):
     """
 
 
+@hookspec
+def occe_loan_item_kinds():
+    """Return the kinds of items this plugin lends, a list of :class:`~app.plugins.LoanItemKind`.
+
+    The loans service (reservations, calendar, check-out and return with the
+    contents checklist, overdue reminders) serves every kind alike. Called for
+    every loaded plugin, on or off this year: items and loan history outlive
+    the action that brought them.
+    """
+
+
+@hookspec
+def occe_mail_templates():
+    """Return the mails this plugin sends, a list of :class:`~app.plugins.MailTemplate`.
+
+    French Jinja sources (subject, plain-text body, optional HTML) rendered per
+    recipient in a sandbox when staff prepare a mailing (Courriels › Nouvel
+    envoi) or when the plugin queues one with ``app.mail.service.queue``.
+    Called only for the plugins switched on for the year being viewed.
+    """
+
+
 # --- Registrations: called on the plugin that owns the action only --------
 
 

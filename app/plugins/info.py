@@ -92,3 +92,45 @@ class CooperativeTab:
     #: an optional button above the table (e.g. « Inscrire une classe »)
     action_url: str = ""
     action_label: str = ""
+
+
+@dataclass(frozen=True)
+class LoanItemKind:
+    """A kind of item the association lends, returned by ``occe_loan_item_kinds``.
+
+    ``code`` is stored on each item (``malle_thematique``, ``kit_especes``...);
+    ``label`` is the French name shown in lists, forms and the calendar.
+    """
+
+    code: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """A mail the plugin sends, returned by ``occe_mail_templates``: French Jinja sources.
+
+    ``subject`` and ``body`` (plain text) are rendered once per recipient in a
+    sandbox, with the personalisation described in ``docs/plugin_hooks.md``
+    (``greeting``, ``cooperative``, ``school``, ``classroom``, ``teacher``,
+    ``action``...); an unknown name is an error shown, in French, at preview.
+    ``html``, optional, is an HTML alternative (escaped automatically).
+    ``asks`` names the free fields the staff fill in when preparing the
+    mailing: ``"title"`` and/or ``"message"`` (then required).
+    """
+
+    code: str
+    label: str
+    subject: str
+    body: str
+    html: str = ""
+    description: str = ""
+    asks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^[a-z][a-z0-9_]{1,59}$", self.code):
+            raise ValueError(f"Code de modèle de courriel invalide « {self.code} » : lettres minuscules sans accent, chiffres et _.")
+        unknown = set(self.asks) - {"title", "message"}
+        if unknown:
+            raise ValueError(f"Champs inconnus dans asks : {', '.join(sorted(unknown))} (possibles : title, message).")

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "occe.plugins"
 
 #: The core's own areas, written as plugins on the same hooks (always on).
-BUILTIN_PLUGINS = ("app.years", "app.directory", "app.actions", "app.interventions", "app.audit", "app.plugins.admin")
+BUILTIN_PLUGINS = ("app.years", "app.directory", "app.actions", "app.interventions", "app.mail", "app.loans", "app.documents", "app.audit", "app.plugins.admin")
 
 HOOK_NAMES = tuple(name for name in dir(hookspecs) if name.startswith("occe_"))
 

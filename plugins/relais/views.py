@@ -79,7 +79,7 @@ class FederalActionView(ExportableModelView):
 
 
 class RelayedMailView(ExportableModelView):
-    """The federal mails relayed to the participants of an action (the mail service will send them)."""
+    """The federal mails relayed to the participants of an action: adding one queues the personalised relay."""
 
     datamodel = OcceSQLAInterface(RelaisRelayedMail)
     list_title = _("Mails fédéraux relayés")
@@ -111,3 +111,23 @@ class RelayedMailView(ExportableModelView):
         item.school_year_id = item.action.school_year_id
         item.recipients = len(services.participants(item.action))
         item.relayed_by_id = g.user.id
+
+    def post_add(self, item: RelaisRelayedMail) -> None:
+        """Queue the personalised relay to the participants (sent from Courriels › Boîte d'envoi)."""
+        from flask import flash
+
+        from app.extensions import db
+        from app.mail.rendering import MailTemplateError
+
+        try:
+            batch, reason = services.queue_relay(item, g.user.id)
+            db.session.commit()
+        except (MailTemplateError, ValueError) as exc:
+            db.session.rollback()
+            batch, reason = None, str(exc)
+        if batch is None:
+            flash(f"Mail noté ; {reason}", "warning")
+            return
+        flash(f"{batch.queued_count} courriel(s) personnalisé(s) mis en file d'attente (Courriels › Boîte d'envoi).", "success")
+        if batch.missing_count:
+            flash(f"{batch.missing_count} participant(s) sans adresse de courriel ne le recevront pas.", "warning")

@@ -85,6 +85,37 @@ def test_a_relayed_mail_counts_its_recipients(app, world):
     assert "défi n° 2" in page
 
 
+def test_relaying_a_federal_mail_queues_it_personalised_to_the_participants(app, world):
+    from app.directory.models import Person
+    from app.mail.models import PENDING, MailMessage
+
+    with app.app_context():
+        member = db.session.get(Cooperative, world["member"])
+        member.mandataire = Person(civility="Mme", first_name="Édith", last_name="Cœur", email="edith.coeur@example.org", function="mandataire")
+        action = db.session.get(Action, world["action"])
+        if not participants(action):
+            registrations.register(action, member, commit=False)
+        db.session.commit()
+    client = app.test_client()
+    login(client, "animation")
+    fields = {"action": world["action"], "relayed_on": date.today().isoformat(), "subject": "Consom'acteur : défi n° 3", "summary": "Le défi n° 3 porte sur l'eau."}
+    response = post_form(client, "/relayedmailview/add", fields)
+    assert response.status_code == 302
+    assert "1 courriel(s) personnalisé(s) mis en file d&#39;attente" in client.get("/relayedmailview/list/").get_data(as_text=True)
+    with app.app_context():
+        (message,) = db.session.query(MailMessage).filter_by(module="relais").all()
+        assert (message.recipient_email, message.recipient_name, message.status) == ("edith.coeur@example.org", "Édith Cœur", PENDING)
+        assert message.subject == "[Consom'acteur] Consom'acteur : défi n° 3"
+        assert message.body_text.startswith("Bonjour Mme Cœur,\n\nLa fédération OCCE nous a transmis le message ci-dessous, pour l'action « Consom'acteur »")
+        assert "Le défi n° 3 porte sur l'eau." in message.body_text
+        assert "Plus d'informations : https://www.occe.coop/consomacteur" in message.body_text
+    # without a text to relay, the mail is noted and nothing is queued
+    post_form(client, "/relayedmailview/add", {**fields, "subject": "Sans texte", "summary": ""})
+    assert "rien n&#39;a été envoyé aux participants" in client.get("/relayedmailview/list/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(MailMessage).filter_by(module="relais").count() == 1
+
+
 def test_staff_add_a_relayed_action_from_the_plugin_page(app):
     client = app.test_client()
     login(client, "animation")

@@ -120,3 +120,30 @@ def occe_registration_quota(action, cooperative, classroom):
 @hookimpl
 def occe_year_opened(year, previous):
     YEARS_OPENED.append((previous.label, year.label))
+
+
+@hookimpl
+def occe_loan_item_kinds():
+    from app.plugins import LoanItemKind
+
+    return [LoanItemKind("kit_modele", "Kits de l'action modèle")]
+
+
+@hookimpl
+def occe_mail_templates():
+    from app.plugins import MailTemplate
+
+    return [
+        MailTemplate(
+            code="rappel",
+            label="Action modèle : rappel aux classes",
+            subject="Action modèle {{ year }} : rappel{% if classroom %} pour la classe {{ classroom.name }}{% endif %}",
+            body="{{ greeting }}\n\nN'oubliez pas l'action modèle.\n\n{{ association.name }}\n",
+        ),
+        MailTemplate(
+            code="coquille",
+            label="Action modèle : modèle avec une faute de frappe",
+            subject="Action modèle",
+            body="{{ greeting }}\n\n{{ clasroom.name }}\n",
+        ),
+    ]
