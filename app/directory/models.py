@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -120,6 +121,8 @@ class Classroom(Versioned, db.Model):
     """A class of a school for one school year; its cycles follow from its levels."""
 
     __tablename__ = "occe_classroom"
+    # a school's classes of a year (the interventions' whole-team rule counts them)
+    __table_args__ = (Index("ix_occe_classroom_school_year", "school_id", "school_year_id"),)
 
     id = Column(Integer, primary_key=True)
     school_year_id = Column(Integer, ForeignKey("occe_school_year.id"), nullable=False, index=True)

@@ -67,8 +67,18 @@ def load_candidates(year) -> tuple[list[Candidate], History]:
             select(InterventionRequest.teacher_id, InterventionRequest.theme_id).filter(done, InterventionRequest.teacher_id.is_not(None)).distinct()
         )
     )
+    # only the schools that asked: counting every school's classes would cost more than the ranking itself
+    asking = (
+        select(Cooperative.school_id)
+        .join(InterventionRequest, InterventionRequest.cooperative_id == Cooperative.id)
+        .filter(InterventionRequest.school_year_id == year.id, InterventionRequest.status == REQUESTED)
+    )
     classes = dict(
-        db.session.execute(select(Classroom.school_id, func.count(Classroom.id)).filter(Classroom.school_year_id == year.id).group_by(Classroom.school_id)).all()
+        db.session.execute(
+            select(Classroom.school_id, func.count(Classroom.id))
+            .filter(Classroom.school_year_id == year.id, Classroom.school_id.in_(asking))
+            .group_by(Classroom.school_id)
+        ).all()
     )
     return candidates, History(helped_cooperatives=helped, helped_teacher_themes=teacher_themes, classes_per_school=classes)
 

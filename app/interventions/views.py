@@ -119,12 +119,13 @@ class InterventionDayView(OcceModelView):
 
 
 def _animators():
-    """Users who may lead a day: the Animation role's members (and administrators)."""
+    """Users who may lead a day: the active members of the Animation role (and administrators), in one query."""
     from flask import current_app
 
     sm = current_app.appbuilder.sm
-    users = db.session.execute(select(sm.user_model).filter_by(active=True).order_by(sm.user_model.first_name)).scalars().unique()
-    return [user for user in users if any(role.name in ("Animation", "Admin") for role in user.roles)]
+    user, role = sm.user_model, sm.role_model
+    query = select(user).join(user.roles).filter(user.active.is_(True), role.name.in_(("Animation", "Admin"))).order_by(user.first_name, user.last_name)
+    return list(db.session.execute(query).scalars().unique())
 
 
 SHOWN_ROWS = 300
