@@ -198,7 +198,6 @@ def registration_pages(client, engine, action_id: int, runs: int) -> None:
 
 
 def selection(app, client, engine, runs: int) -> None:
-    from app.extensions import db
     from app.interventions import service
     from app.years.service import current_year
 

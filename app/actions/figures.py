@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.actions.models import ACTIVE_STATUSES, STATUSES, Action, Registration
 from app.extensions import db
-from app.plugins.info import CooperativeTab
+from app.plugins.info import CooperativeTab, DashboardCard
 from app.years.models import SchoolYear
 
 
@@ -50,4 +50,31 @@ def registrations_tab(cooperative) -> CooperativeTab:
         empty=_("Aucune inscription."),
         action_url=url_for("RegisterView.form", cooperative_id=cooperative.id) if may_register else "",
         action_label=_("Inscrire une classe") if may_register else "",
+    )
+
+
+def plugin_registrations(plugin_code: str, year) -> int:
+    """Live registrations (refusals and cancellations left out) to the actions of ``plugin_code`` in ``year``."""
+    if year is None:
+        return 0
+    query = (
+        select(func.count(Registration.id))
+        .join(Action, Registration.action_id == Action.id)
+        .filter(Action.plugin_code == plugin_code, Action.school_year_id == year.id, Registration.status.in_(ACTIVE_STATUSES))
+    )
+    return db.session.execute(query).scalar_one()
+
+
+def registrations_card(plugin_code: str, title: str, year, url: str = "") -> DashboardCard:
+    """The card every action plugin shows: its registrations this year against the year before."""
+    from app.years.service import get_year, previous_label
+
+    this_year = plugin_registrations(plugin_code, year)
+    last_year = plugin_registrations(plugin_code, get_year(previous_label(year.label)))
+    return DashboardCard(
+        title=title,
+        value=str(this_year),
+        detail=f"{this_year - last_year:+d} par rapport à l'année précédente ({last_year})".replace("-", "−"),
+        url=url,
+        bars=(("Cette année", this_year), ("L'an dernier", last_year)),
     )

@@ -23,7 +23,7 @@ def upgrade():
 
     with op.batch_alter_table('occe_registration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_occe_registration_year_status'))
-        batch_op.create_index('ix_occe_registration_action_requested', ['action_id', 'requested_at'], unique=False)
+        batch_op.create_index('ix_occe_registration_action_requested', ['action_id', 'school_year_id', 'requested_at'], unique=False)
         batch_op.create_index('ix_occe_registration_year_requested', ['school_year_id', 'requested_at'], unique=False)
         batch_op.create_index('ix_occe_registration_year_status_requested', ['school_year_id', 'status', 'requested_at'], unique=False)
 

@@ -8,7 +8,7 @@ details, the log of relayed mails, one eligibility rule (affiliated
 cooperatives only) and carries its details over at the year rollover.
 """
 
-from app.plugins import FEDERAL, DashboardCard, PluginInfo, hookimpl
+from app.plugins import FEDERAL, PluginInfo, hookimpl
 from app.security.roles import ANIMATION, CONSEIL, GESTION, READ, WRITE, grant, menu_access
 
 from . import models  # noqa: F401  (registers the tables before any migration)
@@ -50,18 +50,9 @@ def occe_views(menu):
 def occe_dashboard_cards(year):
     from flask import url_for
 
-    from .services import participation_counts
+    from app.actions.figures import registrations_card
 
-    this_year, last_year = participation_counts(year)
-    return [
-        DashboardCard(
-            title="Actions fédérales relayées : coopératives participantes",
-            value=str(this_year),
-            detail=f"{this_year - last_year:+d} par rapport à l'année précédente ({last_year})".replace("-", "−"),
-            url=url_for("FederalActionView.list"),
-            bars=(("Cette année", this_year), ("L'an dernier", last_year)),
-        )
-    ]
+    return [registrations_card(PLUGIN.code, "Actions fédérales relayées : coopératives participantes", year, url_for("FederalActionView.list"))]
 
 
 @hookimpl

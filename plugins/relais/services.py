@@ -5,15 +5,15 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.actions import service as registrations
 from app.actions.catalogue import ensure_action, slug
 from app.actions.models import ACCEPTED, ACTIVE_STATUSES, COOPERATIVE_AUDIENCE, Action, Registration
 from app.directory.models import Cooperative, Membership
+from app.actions.figures import plugin_registrations
 from app.extensions import db
 from app.years.rollover import one_year_later
-from app.years.service import get_year, previous_label
 
 from .models import RelaisFederalAction, RelaisRelayedMail
 
@@ -108,20 +108,8 @@ def membership_problem(action: Action, cooperative) -> str | None:
 
 
 def count_for(year) -> int:
-    """Cooperatives taking part in a relayed action of ``year``."""
-    if year is None:
-        return 0
-    query = (
-        select(func.count(Registration.id))
-        .join(Action, Registration.action_id == Action.id)
-        .filter(Action.plugin_code == CODE, Action.school_year_id == year.id, Registration.status.in_(ACTIVE_STATUSES))
-    )
-    return db.session.execute(query).scalar_one()
-
-
-def participation_counts(year) -> tuple[int, int]:
-    """Participations in ``year`` and in the year before."""
-    return count_for(year), count_for(get_year(previous_label(year.label)))
+    """Classes (or cooperatives) registered to this plugin's actions in ``year``, refusals and cancellations left out."""
+    return plugin_registrations(CODE, year)
 
 
 def copy_details(previous, year) -> int:

@@ -16,7 +16,7 @@ from app.years.rollover import open_next_year
 from app.years.service import current_year, get_or_create_year, get_year
 
 from ..models import RelaisFederalAction, RelaisRelayedMail
-from ..services import add_demo, count_for, create_federal_action, participants, record_relay
+from ..services import add_demo, count_for, create_federal_action, participants
 
 PACKAGE = __package__.rsplit(".", 2)[0]
 
