@@ -68,10 +68,10 @@ def csv_cell(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
-    if kind is datetime:
-        return value.strftime(DATETIME_FORMAT)
+    if kind is datetime:  # DATETIME_FORMAT, without strftime's cost (50,000 dates in an export)
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
     if kind is date:
-        return value.strftime(DATE_FORMAT)
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     cell = safe_cell(value)
     if isinstance(cell, datetime):  # before date: a datetime is a date
         return cell.strftime(DATETIME_FORMAT)

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.exports.cells import csv_cell, xlsx_cell
+from app.exports.cells import FORMULA_TRIGGERS, csv_cell, xlsx_cell
 
 #: Rows written between two CSV chunks: big enough for few writes, small enough for flat memory.
 CSV_CHUNK_ROWS = 500
@@ -41,7 +41,8 @@ def csv_chunks(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator
     buffer.write(UTF8_BOM)
     writer.writerow([csv_cell(title) for title in header])
     for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(value) for value in row])
+        # plain text, most cells, is written as it is without a call per cell
+        writer.writerow([value if type(value) is str and value[:1] not in FORMULA_TRIGGERS else csv_cell(value) for value in row])
         if count % CSV_CHUNK_ROWS == 0:
             yield _drain(buffer)
     if last := _drain(buffer):
