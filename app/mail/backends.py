@@ -101,7 +101,7 @@ class FileBackend:
             raise MailError(f"Écriture impossible de {path.name} : {exc.strerror or exc}.", connection=True) from exc
 
     def close(self) -> None:
-        pass
+        """Nothing stays open: each mail is a file written and closed at once."""
 
 
 def _server_text(exc: smtplib.SMTPResponseException) -> str:
@@ -191,7 +191,7 @@ class SmtpBackend:
             try:
                 self.connection.close()
             except OSError:
-                pass
+                pass  # the connection is being dropped anyway
         self.connection = None
 
     def close(self) -> None:
@@ -200,7 +200,7 @@ class SmtpBackend:
         try:
             self.connection.quit()
         except (smtplib.SMTPException, OSError):
-            pass
+            pass  # a server that hangs up first has already ended the session
         self._drop()
 
 
