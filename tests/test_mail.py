@@ -657,3 +657,16 @@ def test_gdpr_export_lists_and_anonymising_erases_a_persons_mails(app, world):
         assert (batch.queued_count, batch.pending_count) == (4, 3)
         db.session.query(Registration).filter_by(classroom_id=classroom.id).delete()
         db.session.commit()
+
+
+def test_the_relay_outcome_is_told_in_french():
+    from types import SimpleNamespace
+
+    assert service.queued_messages(None, "rien n'a été envoyé : aucun inscrit n'a d'adresse de courriel.") == [
+        ("Courriel noté ; rien n'a été envoyé : aucun inscrit n'a d'adresse de courriel.", "warning")
+    ]
+    batch = SimpleNamespace(queued_count=12, missing_count=2)
+    assert service.queued_messages(batch, None) == [
+        ("12 courriel(s) personnalisé(s) mis en file d'attente (Courriels › Boîte d'envoi).", "success"),
+        ("2 inscrit(s) sans adresse de courriel ne le recevront pas.", "warning"),
+    ]

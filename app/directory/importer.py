@@ -894,7 +894,7 @@ def _date(line: _Line, name: str) -> date | None:
         if re.fullmatch(r"\d{5}", text) and 20_000 <= int(text) <= 80_000:  # Excel's day number (1954-2119)
             return date(1899, 12, 30) + timedelta(days=int(text))
     except ValueError:
-        pass
+        pass  # an impossible date (31/02): reported below like any text that is not a date
     line.error(name, f"Date invalide « {text} » : jj/mm/aaaa attendu, par exemple 15/09/2025.")
     return None
 

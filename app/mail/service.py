@@ -224,6 +224,34 @@ def queue(
     return batch
 
 
+def relay_to_action(action, subject: str, message: str, *, module: str, label: str, user_id: int | None = None, extras: dict | None = None):
+    """Queue a federal mail, personalised, to the live registrations of ``action`` (core template « relais_federal »).
+
+    Every plugin relaying the federation's mails calls this. Returns ``(batch, None)``,
+    or ``(None, reason)`` in French when nobody registered has an address. The caller commits.
+    """
+    from app.actions.models import ACTIVE_STATUSES
+    from app.mail.core_templates import FEDERAL_RELAY
+    from app.mail.recipients import action_recipients
+
+    recipients = action_recipients(action, ACTIVE_STATUSES)
+    if not recipients.recipients:
+        return None, "rien n'a été envoyé : aucun inscrit n'a d'adresse de courriel."
+    extras = {"title": subject, "message": message, **(extras or {})}
+    batch = queue(f"mail:{FEDERAL_RELAY}", recipients, extras, label=label, module=module, year=action.school_year, user_id=user_id, commit=False)
+    return batch, None
+
+
+def queued_messages(batch: MailBatch | None, reason: str | None) -> list[tuple[str, str]]:
+    """What a page flashes after queueing a relay: ``(message, category)`` pairs in French."""
+    if batch is None:
+        return [(f"Courriel noté ; {reason}", "warning")]
+    found = [(f"{batch.queued_count} courriel(s) personnalisé(s) mis en file d'attente (Courriels › Boîte d'envoi).", "success")]
+    if batch.missing_count:
+        found.append((f"{batch.missing_count} inscrit(s) sans adresse de courriel ne le recevront pas.", "warning"))
+    return found
+
+
 def refresh_counts(batch_ids: Iterable[int | None]) -> None:
     """Recount where each batch's messages stand (one statement; counts never drift). The caller commits."""
     ids = sorted({batch_id for batch_id in batch_ids if batch_id is not None})

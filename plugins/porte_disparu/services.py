@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.actions import service as registrations
 from app.actions.catalogue import ensure_action, get_action
-from app.actions.models import ACCEPTED, ACTIVE_STATUSES, CLASS_AUDIENCE, Action, Registration
+from app.actions.models import ACCEPTED, CLASS_AUDIENCE, Action, Registration
 from app.directory.importer import SpreadsheetError, fold, normalise_header, read_table
 from app.directory.models import Classroom, Cooperative, Person, School
 from app.actions.figures import plugin_registrations
@@ -83,29 +83,15 @@ def queue_relay(mail: PorteDisparuRelayedMail, user_id: int | None = None):
 
     Returns ``(batch, None)`` or ``(None, reason)`` in French when nothing was queued. The caller commits.
     """
-    from app.mail import service as mail_service
-    from app.mail.core_templates import FEDERAL_RELAY
-    from app.mail.recipients import action_recipients
+    from app.mail.service import relay_to_action
 
     if not (mail.message or "").strip():
         return None, "rien n'a été envoyé : écrivez le texte du courriel de la fédération dans « Message »."
     action = db.session.get(Action, mail.action_id)
-    recipients = action_recipients(action, ACTIVE_STATUSES)
-    mail.recipients = len(recipients.recipients)
-    if not recipients.recipients:
-        return None, "rien n'a été envoyé : aucune classe inscrite n'a d'adresse de courriel."
-    batch = mail_service.queue(
-        f"mail:{FEDERAL_RELAY}",
-        recipients,
-        {"title": mail.subject, "message": mail.message},
-        label=f"Porté Disparu : {mail.subject}",
-        module=CODE,
-        year=action.school_year,
-        user_id=user_id,
-        commit=False,
-    )
-    mail.batch_id = batch.id
-    return batch, None
+    batch, reason = relay_to_action(action, mail.subject, mail.message, module=CODE, label=f"Porté Disparu : {mail.subject}", user_id=user_id)
+    mail.recipients = batch.queued_count if batch else 0
+    mail.batch_id = batch.id if batch else None
+    return batch, reason
 
 
 # --- import of the federation's recap --------------------------------------------------------

@@ -111,6 +111,7 @@ class PorteDisparuRelayView(ExportableModelView):
     def post_add(self, item: PorteDisparuRelayedMail) -> None:
         """Queue the personalised relay (sent from Courriels › Boîte d'envoi)."""
         from app.mail.rendering import MailTemplateError
+        from app.mail.service import queued_messages
 
         try:
             batch, reason = services.queue_relay(item, g.user.id)
@@ -118,12 +119,8 @@ class PorteDisparuRelayView(ExportableModelView):
         except (MailTemplateError, ValueError) as exc:
             db.session.rollback()
             batch, reason = None, str(exc)
-        if batch is None:
-            flash(f"Courriel noté ; {reason}", "warning")
-            return
-        flash(f"{batch.queued_count} courriel(s) personnalisé(s) mis en file d'attente (Courriels › Boîte d'envoi).", "success")
-        if batch.missing_count:
-            flash(f"{batch.missing_count} classe(s) inscrite(s) sans adresse de courriel ne le recevront pas.", "warning")
+        for message, category in queued_messages(batch, reason):
+            flash(message, category)
 
 
 #: An uploaded recap waits this long for its confirmation, then is removed at the next upload.

@@ -70,28 +70,14 @@ def queue_relay(mail: RelaisRelayedMail, user_id: int | None = None):
     Returns ``(batch, None)``, or ``(None, reason)`` in French when nothing
     was queued (no text to relay, nobody with an address). The caller commits.
     """
-    from app.mail import service as mail_service
-    from app.mail.core_templates import FEDERAL_RELAY
-    from app.mail.recipients import action_recipients
+    from app.mail.service import relay_to_action
 
     if not (mail.summary or "").strip():
         return None, "rien n'a été envoyé aux participants : écrivez le texte à relayer dans « Résumé »."
     action = db.session.get(Action, mail.action_id)
-    recipients = action_recipients(action, ACTIVE_STATUSES)
-    if not recipients.recipients:
-        return None, "rien n'a été envoyé : aucun participant n'a d'adresse de courriel."
     details = db.session.execute(select(RelaisFederalAction).filter_by(action_id=action.id)).scalar_one_or_none()
-    batch = mail_service.queue(
-        f"mail:{FEDERAL_RELAY}",
-        recipients,
-        {"title": mail.subject, "message": mail.summary, "federation_url": details.federation_url if details else None},
-        label=f"Relais : {mail.subject}",
-        module=CODE,
-        year=action.school_year,
-        user_id=user_id,
-        commit=False,
-    )
-    return batch, None
+    extras = {"federation_url": details.federation_url if details else None}
+    return relay_to_action(action, mail.subject, mail.summary, module=CODE, label=f"Relais : {mail.subject}", user_id=user_id, extras=extras)
 
 
 def membership_problem(action: Action, cooperative) -> str | None:

@@ -118,6 +118,7 @@ class RelayedMailView(ExportableModelView):
 
         from app.extensions import db
         from app.mail.rendering import MailTemplateError
+        from app.mail.service import queued_messages
 
         try:
             batch, reason = services.queue_relay(item, g.user.id)
@@ -125,9 +126,5 @@ class RelayedMailView(ExportableModelView):
         except (MailTemplateError, ValueError) as exc:
             db.session.rollback()
             batch, reason = None, str(exc)
-        if batch is None:
-            flash(f"Mail noté ; {reason}", "warning")
-            return
-        flash(f"{batch.queued_count} courriel(s) personnalisé(s) mis en file d'attente (Courriels › Boîte d'envoi).", "success")
-        if batch.missing_count:
-            flash(f"{batch.missing_count} participant(s) sans adresse de courriel ne le recevront pas.", "warning")
+        for message, category in queued_messages(batch, reason):
+            flash(message, category)
