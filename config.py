@@ -46,6 +46,8 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+# The largest attachment kept (a CRFS's bank statement, an aid's budget, minutes); under MAX_CONTENT_LENGTH.
+OCCE_UPLOAD_MAX_BYTES = int(os.environ.get("OCCE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- CSRF (Flask-WTF's CSRFProtect is registered before FAB) ----------------
 WTF_CSRF_ENABLED = True

@@ -32,6 +32,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"{len(value)} octets"  # an uploaded file's content: its size says enough
     return str(value)
 
 
