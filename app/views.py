@@ -19,10 +19,14 @@ from app.datamodel import Versioned
 
 
 class OcceModelView(ModelView):
-    """A FAB ModelView that answers 404, not 500, to an unknown ``@action`` name.
+    """A FAB ModelView whose ``@action`` endpoints keep to the rows the list shows.
 
     Stock FAB looks the action up before checking any permission, so an
-    anonymous visitor could trigger a 500 with ``/<view>/action/<unknown>/1``.
+    anonymous visitor could trigger a 500 with ``/<view>/action/<unknown>/1``:
+    an unknown action answers 404. And stock FAB loads an action's rows
+    without the view's ``base_filters``, so a forged id reached a row of
+    another year (or, for a row-scoped role, of someone else): such an id
+    answers 404 too.
     """
 
     page_size = 25
@@ -39,6 +43,27 @@ class OcceModelView(ModelView):
         if name not in self.actions:
             abort(404)
         return super().get_action_permission_name(name)
+
+    def _may_run(self, name: str) -> bool:
+        return self.appbuilder.sm.has_access(self.get_action_permission_name(name), self.class_permission_name)
+
+    def _visible_or_404(self, pk) -> None:
+        if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
+            abort(404)
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        if self._may_run(name):
+            self._visible_or_404(pk)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action", "")
+        if self._may_run(name):
+            for pk in request.form.getlist("rowid"):
+                self._visible_or_404(pk)
+        return super().action_post()
 
     # A save the database refused (see app/datamodel.py) shows the form again with what was typed.
 

@@ -258,6 +258,23 @@ def test_status_actions_run_from_the_list_with_a_csrf_token(app, world, animatio
     assert "Animation Test" in page  # who moved it
 
 
+def test_status_actions_keep_to_the_rows_of_the_viewed_year(app, world, animation):
+    """Stock FAB loads an @action's rows without the view's base filters: a forged id must not reach last year's row."""
+    with app.app_context():
+        last_year = _get(Classroom, world["old"]).school_year
+        old_action = ensure_action(last_year, "ancienne", "Action de l'an dernier", opens_on=None, closes_on=None)
+        old = Registration(action=old_action, school_year=last_year, cooperative_id=world["coop"], classroom_id=world["old"], status=REQUESTED)
+        db.session.add(old)
+        db.session.commit()
+        pk = old.id
+    token = csrf_token(animation, "/registrationview/list/")
+    assert animation.post("/registrationview/action_post", data={"action": "refuse", "rowid": str(pk), "csrf_token": token}).status_code == 404
+    assert animation.post(f"/registrationview/action/refuse/{pk}", data={"csrf_token": token}).status_code == 404
+    assert animation.get(f"/registrationview/show/{pk}").status_code == 404
+    with app.app_context():
+        assert _get(Registration, pk).status == REQUESTED
+
+
 def test_the_action_page_sums_up_and_links_the_recap(app, world, animation):
     page = animation.get(f"/actionview/show/{world['capped']}").get_data(as_text=True)
     assert 'id="action-summary"' in page and 'id="places-left">0<' in page
