@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.extensions import csrf, db, migrate
     from app.home import HomeView
     from app.plugins.manager import PluginManager
+    from app.plugins.menu import ConsoleMenu
     from app.plugins.registry import register_plugins, role_definitions
     from app.security.manager import OcceSecurityManager
     from app.templating import template_context
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             indexview=HomeView,
             security_manager_class=OcceSecurityManager,
             base_template="occe/base.html",
+            menu=ConsoleMenu(),
             update_perms=False,
         )
         appbuilder.init_app(app, db.session)

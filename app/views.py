@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from flask import abort, g, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual, FilterNotEqual
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 from flask_babel import lazy_gettext as _
@@ -16,6 +17,16 @@ from sqlalchemy.orm import aliased
 from wtforms import HiddenField, SelectField, StringField
 
 from app.datamodel import Versioned
+
+
+def script_safe(text) -> LazyString:
+    """An ``@action`` confirmation FAB can write between quotes in a script.
+
+    FAB writes it unescaped into ``confirm('...')`` (lazy texts are markup): an
+    apostrophe, as in « liste d'attente », ended the string and broke the
+    button. The French typographic apostrophe reads better anyway.
+    """
+    return LazyString(lambda: "".join(char for char in str(text).replace("'", "’") if char not in "\\\"<>\n\r"))
 
 
 class OcceModelView(ModelView):
@@ -38,6 +49,16 @@ class OcceModelView(ModelView):
     #: from a drop-down of the French labels. FAB's default for text is "starts
     #: with", which no index serves (550 ms over 1,000,000 registrations).
     choice_search_columns: dict[str, dict[str, str]] = {}
+    #: Searches on something that is not a column of the table (a computed
+    #: status, the cooperative's sector): name -> a BaseFilter class. List the
+    #: name in ``search_columns`` and give it a field in ``search_form_extra_fields``.
+    extra_search_filters: dict[str, type[BaseFilter]] = {}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for item in self.actions.values():
+            if item.confirmation:
+                item.confirmation = script_safe(item.confirmation)
 
     def get_action_permission_name(self, name: str) -> str:
         if name not in self.actions:
@@ -84,6 +105,11 @@ class OcceModelView(ModelView):
         widgets = self._edit(pk)
         if widgets is None and g.pop("occe_save_failed", False):
             widgets = self._get_edit_widget(form=self.edit_form.refresh(request.form))
+            # FAB's edit.html reads the related lists' widgets: without them the page is a server error
+            widgets = self._get_related_views_widgets(
+                self.datamodel.get(pk, self._base_filters), filters={}, orders=get_order_args(),
+                pages=get_page_args(), page_sizes=get_page_size_args(), widgets=widgets,
+            )  # fmt: skip
         if not widgets:
             return self.post_edit_redirect()
         return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets, related_views=self._related_views)
@@ -97,6 +123,11 @@ class OcceModelView(ModelView):
         )
 
     def _init_properties(self):
+        # FAB knows no filter for a search name that is not a table column (it logs
+        # « Filter type not supported » at every start): give it the columns only.
+        wanted = list(self.search_columns or [])
+        if self.extra_search_filters:
+            self.search_columns = [column for column in wanted if column not in self.extra_search_filters]
         super()._init_properties()
         if issubclass(self.datamodel.obj, Versioned):
             # the version travels hidden in the edit form, and is shown nowhere else
@@ -117,6 +148,11 @@ class OcceModelView(ModelView):
         for column in self.choice_search_columns:
             self._filters._search_filters[column] = [FilterEqual(column, self.datamodel), FilterNotEqual(column, self.datamodel)]
             self._filters._all_filters[column] = [FilterEqual(column, self.datamodel), FilterNotEqual(column, self.datamodel)]
+        if self.extra_search_filters:
+            self.search_columns = wanted
+            for column, filter_class in self.extra_search_filters.items():
+                self._filters._search_filters[column] = [filter_class(column, self.datamodel)]
+                self._filters._all_filters[column] = [filter_class(column, self.datamodel)]
 
     def _init_forms(self):
         if "version" in (self.edit_columns or []):
@@ -189,7 +225,8 @@ class ExportableModelView(OcceModelView):
     def export_rows(self) -> Iterator[list]:
         """Plain tuples of the exported columns: no ORM object is built, 50,000 rows stay fast.
 
-        Export columns are table columns or ``relation.column`` (one level), as in list_columns.
+        Export columns are table columns, relations (written as their ``str()``) or
+        ``relation.column`` (one level), as in list_columns.
         """
         formatters = [self.formatters_columns.get(column) for column in self.export_columns]
         query = self.export_query().enable_eagerloads(False)
@@ -198,7 +235,14 @@ class ExportableModelView(OcceModelView):
         selected = []
         for column in self.export_columns:
             if "." not in column:
-                selected.append(getattr(model, column))
+                attribute = getattr(model, column)
+                if hasattr(attribute.property, "mapper"):
+                    # a relation exported whole (its str()): joined, never a cross join of both tables
+                    aliases[column] = aliased(attribute.property.mapper.class_)
+                    query = query.outerjoin(aliases[column], attribute)
+                    selected.append(aliases[column])
+                else:
+                    selected.append(attribute)
                 continue
             relation, attribute = column.split(".", 1)
             if relation not in aliases:

@@ -11,7 +11,7 @@ from app.plugins.info import PluginInfo, code_problem
 from app.plugins.manager import HOOK_NAMES, PluginManager
 
 FIXTURES = "tests.fixture_plugins"
-CORE_CODES = ["years", "directory", "actions", "interventions", "mail", "loans", "documents", "audit", "plugins"]
+CORE_CODES = ["years", "directory", "actions", "interventions", "mail", "loans", "documents", "uploads", "accounts", "aid", "sales", "trainings", "association", "partners", "audit", "plugins"]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,34 @@ def test_entry_point_plugins_are_discovered(tmp_path, monkeypatch):
     assert plugin.source == "paquet occe-ep-demo 2.1.0"
     assert plugin.hooks == ["occe_dashboard_cards"]
     sys.modules.pop("occe_ep_demo", None)
+
+
+def test_a_plugin_importing_current_app_at_its_top_still_loads(tmp_path, monkeypatch):
+    """``flask.current_app`` raises RuntimeError when looked into outside an app: not a reason to refuse the plugin."""
+    (tmp_path / "occe_proxy_plugins").mkdir()
+    (tmp_path / "occe_proxy_plugins" / "__init__.py").write_text("")
+    package = tmp_path / "occe_proxy_plugins" / "proxy_demo"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        textwrap.dedent(
+            '''
+            from flask import current_app
+            from app.plugins import PluginInfo, hookimpl
+            PLUGIN = PluginInfo(code="proxy_demo", label="Plugin avec current_app", version="1.0.0")
+
+            @hookimpl
+            def occe_dashboard_cards(year):
+                return []
+            '''
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    manager = PluginManager(["occe_proxy_plugins"], entry_points=False).load()
+    plugin = manager.get("proxy_demo")
+    assert plugin is not None and plugin.ok, plugin and plugin.errors
+    assert plugin.hooks == ["occe_dashboard_cards"]
+    for name in ("occe_proxy_plugins", "occe_proxy_plugins.proxy_demo"):
+        sys.modules.pop(name, None)
 
 
 @pytest.mark.parametrize(

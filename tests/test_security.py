@@ -46,6 +46,19 @@ def test_admin_reaches_the_security_views(app):
     assert client.get("/users/list/").status_code == 200
 
 
+def test_the_menu_api_lists_each_entry_once(app):
+    """Stock FAB's flat list of menu names doubled at every category: /api/v1/menu/ took minutes (a denial of service)."""
+    def entries(items):
+        return sum(1 + entries(item.childs or []) for item in items)
+
+    names = app.appbuilder.menu.get_flat_name_list()
+    assert len(names) == entries(app.appbuilder.menu.get_list()) > 20
+    client = app.test_client()
+    login(client, "admin")
+    response = client.get("/api/v1/menu/")
+    assert response.status_code == 200 and len(response.get_json()["result"]) > 5
+
+
 def test_plugin_grants_must_be_anchored_and_on_known_roles():
     with pytest.raises(ValueError, match="non ancrée"):
         validate_grants({"Conseil": [("UserDBModelView", "^can_list$")]})

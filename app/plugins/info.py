@@ -66,7 +66,8 @@ class DashboardCard:
     """One figure on the home page, returned by ``occe_dashboard_cards``.
 
     ``bars``, optional, is a list of ``(label, number)`` drawn as a small
-    horizontal bar chart under the figure (server-side, no JavaScript).
+    horizontal bar chart under the figure (server-side, no JavaScript); the
+    numbers are written the French way, followed by ``bars_unit`` (« € »).
     """
 
     title: str
@@ -74,6 +75,7 @@ class DashboardCard:
     detail: str = ""
     url: str = ""
     bars: tuple[tuple[str, float], ...] = ()
+    bars_unit: str = ""
 
 
 @dataclass(frozen=True)

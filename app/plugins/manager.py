@@ -30,7 +30,24 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "occe.plugins"
 
 #: The core's own areas, written as plugins on the same hooks (always on).
-BUILTIN_PLUGINS = ("app.years", "app.directory", "app.actions", "app.interventions", "app.mail", "app.loans", "app.documents", "app.audit", "app.plugins.admin")
+BUILTIN_PLUGINS = (
+    "app.years",
+    "app.directory",
+    "app.actions",
+    "app.interventions",
+    "app.mail",
+    "app.loans",
+    "app.documents",
+    "app.uploads",
+    "app.accounts",
+    "app.aid",
+    "app.sales",
+    "app.trainings",
+    "app.association",
+    "app.partners",
+    "app.audit",
+    "app.plugins.admin",
+)
 
 HOOK_NAMES = tuple(name for name in dir(hookspecs) if name.startswith("occe_"))
 
@@ -95,7 +112,12 @@ class LoadedPlugin:
 
 
 def _is_hookimpl(obj: Any) -> bool:
-    return callable(obj) and hasattr(obj, f"{hookspecs.PROJECT_NAME}_impl")
+    # A proxy such as ``flask.current_app`` imported at a plugin's top level raises
+    # RuntimeError (not AttributeError) when looked into outside an app context.
+    try:
+        return callable(obj) and hasattr(obj, f"{hookspecs.PROJECT_NAME}_impl")
+    except RuntimeError:
+        return False
 
 
 def _display_path(path: Path) -> str:

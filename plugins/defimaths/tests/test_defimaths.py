@@ -162,6 +162,19 @@ def test_a_problem_gets_its_cycles_author_department_by_default(app, world):
     assert "La manche 2 a déjà une épreuve n° 1 pour le cycle 2." in again and "Le double" in again
 
 
+def test_the_problems_export_has_one_line_per_problem_with_its_round(app, world):
+    """The round is a relation exported whole: joined, never crossed with every round (one line per round and problem)."""
+    with app.app_context():
+        count = db.session.query(DefimathsProblem).filter_by(school_year_id=current_year().id).count()
+        rounds = db.session.query(DefimathsRound).count()
+    assert rounds > 1
+    client = app.test_client()
+    login(client, "admin")
+    lines = client.get("/defimathsproblemview/export/csv").get_data(as_text=True).strip().splitlines()
+    assert len(lines) == count + 1  # the header, then each problem once
+    assert sum("Énoncé C2E1" in line for line in lines) == 1
+
+
 def test_answers_points_are_capped_and_the_ranking_sums_them(app, world):
     with app.app_context():
         registration = {r.classroom.name: r.id for r in db.session.query(Registration).filter_by(action_id=world["action"])}
