@@ -15,6 +15,8 @@ from sqlalchemy import select
 from app.directory.models import Classroom, Cooperative, Person, SupportContact
 from app.extensions import db
 from app.mail.service import forget_address, messages_to
+from app.trainings.service import forget_person as forget_trainee
+from app.trainings.service import personal_data as trainings_personal_data
 
 
 def personal_data(person: Person) -> dict:
@@ -42,6 +44,7 @@ def personal_data(person: Person) -> dict:
             {"date": c.contact_date.isoformat(), "canal": c.channel, "objet": c.subject, "réponse": c.answer} for c in contacts
         ],
         "courriels": messages_to(person.email),
+        "formations": trainings_personal_data(person.email),
     }
 
 
@@ -52,6 +55,7 @@ def personal_data_json(person: Person) -> str:
 def anonymise(person: Person) -> None:
     """Erase what identifies ``person``; keep the row and its links (and the outbox's counts). Commits."""
     forget_address(person.email)
+    forget_trainee(person)
     person.civility = None
     person.first_name = "Personne"
     person.last_name = f"anonymisée n° {person.id}"
