@@ -258,6 +258,14 @@ def test_status_actions_run_from_the_list_with_a_csrf_token(app, world, animatio
     assert "Animation Test" in page  # who moved it
 
 
+def test_an_action_confirmation_with_an_apostrophe_keeps_the_script_working(animation):
+    """FAB writes the confirmation unescaped between quotes in a script: an apostrophe would end the string."""
+    page = animation.get("/registrationview/list/").get_data(as_text=True)
+    assert "execute_multiple('cancel','Annuler les inscriptions choisies ? Une place libérée profite à la liste d’attente.')" in page
+    scripts = re.findall(r"execute_multiple\('[a-z_]+','([^)]*)'\)", page)
+    assert scripts and all("'" not in text for text in scripts)
+
+
 def test_status_actions_keep_to_the_rows_of_the_viewed_year(app, world, animation):
     """Stock FAB loads an @action's rows without the view's base filters: a forged id must not reach last year's row."""
     with app.app_context():

@@ -64,10 +64,15 @@ def test_board_members_reach_no_personal_data(app):
             assert not granted(app, "Conseil", view, permission), (view, permission)
 
 
-def test_partners_see_nothing_of_the_directory(app):
+def test_partners_see_nothing_but_their_own_space(app):
+    """The Partenaire role reaches its own row-scoped pages (app/partners) and its account; nothing else."""
+    own_space = ("PartnerRegistrationView", "PartnerSessionView")
     for view, permission in permission_pairs(app):
-        if view.endswith("View") and view not in ("UserDBModelView", "ResetMyPasswordView", "UserInfoEditView", "YearChoiceView"):
+        if view.endswith("View") and view not in ("UserDBModelView", "ResetMyPasswordView", "UserInfoEditView", "YearChoiceView", *own_space):
             assert not granted(app, "Partenaire", view, permission), (view, permission)
+    assert granted(app, "Partenaire", "PartnerRegistrationView", "can_list")
+    assert not granted(app, "Partenaire", "PartnerRegistrationView", "can_edit")
+    assert not granted(app, "Partenaire", "PartnerSessionView", "can_delete")
 
 
 def test_the_matrix_is_enforced_by_the_pages(app):

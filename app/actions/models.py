@@ -108,6 +108,26 @@ class Registration(Versioned, db.Model):
     cooperative = relationship("Cooperative", lazy="joined")
     classroom = relationship("Classroom", lazy="joined")
 
+    # What a partner sees of a registered class (app/partners): never the teacher's phone.
+    @property
+    def school_name(self) -> str:
+        school = self.cooperative.school if self.cooperative is not None else None
+        return f"{school.name} ({school.commune})" if school is not None and school.commune else (school.name if school else "")
+
+    @property
+    def class_pupils(self) -> int | None:
+        return self.pupils if self.pupils is not None else (self.classroom.pupils if self.classroom is not None else None)
+
+    @property
+    def teacher_name(self) -> str:
+        teacher = self.classroom.teacher if self.classroom is not None else None
+        return f"{teacher.first_name} {teacher.last_name}" if teacher is not None else ""
+
+    @property
+    def teacher_email(self) -> str:
+        teacher = self.classroom.teacher if self.classroom is not None else None
+        return (teacher.email or "") if teacher is not None else ""
+
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
