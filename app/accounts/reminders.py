@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.accounts.models import due_date_for
 from app.accounts.service import long_date
 from app.mail import service as mail
-from app.mail.recipients import Recipient, RecipientList, greeting, person_fields, valid_address
+from app.mail.recipients import RecipientList, mandataire_recipients
 from app.plugins.info import MailTemplate
 
 REMINDER = "relance_crfs"
@@ -40,26 +40,8 @@ TEMPLATES = (
 
 def reminder_recipients(cooperatives, year) -> tuple[RecipientList, list]:
     """One recipient per cooperative (its mandataire); the cooperatives without an address."""
-    recipients, without_address = RecipientList(), []
     crfs = {"year": year.label, "due_on": long_date(due_date_for(year))}
-    for cooperative in cooperatives:
-        person = cooperative.mandataire
-        if person is None or not valid_address(person.email):
-            without_address.append(cooperative)
-            recipients.missing.append(f"Coopérative {cooperative.affiliation_number} : pas d'adresse de courriel pour le ou la mandataire.")
-            continue
-        mandataire = person_fields(person.civility, person.first_name, person.last_name, person.email)
-        context = {
-            "greeting": greeting(mandataire),
-            "mandataire": mandataire,
-            "cooperative": {"id": cooperative.id, "affiliation_number": cooperative.affiliation_number},
-            "school": {"name": cooperative.school.name, "uai": cooperative.school.uai, "commune": cooperative.school.commune or ""},
-            "crfs": crfs,
-            "recipient": {"name": mandataire["name"] if mandataire else "", "email": person.email},
-        }
-        name = mandataire["name"] if mandataire else ""
-        recipients.recipients.append(Recipient(email=person.email.strip(), name=name, cooperative_id=cooperative.id, context=context))
-    return recipients, without_address
+    return mandataire_recipients(((cooperative, [cooperative]) for cooperative in cooperatives), lambda _cooperative, _rows: {"crfs": crfs})
 
 
 def preview_reminders(cooperatives, year) -> mail.Preview:

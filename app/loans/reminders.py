@@ -7,7 +7,7 @@ from datetime import date
 from app.extensions import db
 from app.loans.models import Loan
 from app.mail import service as mail
-from app.mail.recipients import Recipient, RecipientList, greeting, person_fields, valid_address
+from app.mail.recipients import RecipientList, by_cooperative, mandataire_recipients
 from app.plugins.info import MailTemplate
 
 REMINDER = "relance_pret"
@@ -36,28 +36,11 @@ TEMPLATES = (
 
 def reminder_recipients(loans: list[Loan], today: date) -> tuple[RecipientList, list[Loan]]:
     """One recipient per cooperative (its mandataire), with its late loans; the loans whose cooperative has no address."""
-    by_cooperative: dict[int, list[Loan]] = {}
-    for loan in loans:
-        by_cooperative.setdefault(loan.cooperative_id, []).append(loan)
-    recipients, without_address = RecipientList(), []
-    for group in by_cooperative.values():
-        cooperative = group[0].cooperative
-        person = cooperative.mandataire
-        if person is None or not valid_address(person.email):
-            without_address.extend(group)
-            recipients.missing.append(f"Coopérative {cooperative.affiliation_number} : pas d'adresse de courriel pour le ou la mandataire.")
-            continue
-        mandataire = person_fields(person.civility, person.first_name, person.last_name, person.email)
-        context = {
-            "greeting": greeting(mandataire),
-            "mandataire": mandataire,
-            "cooperative": {"id": cooperative.id, "affiliation_number": cooperative.affiliation_number},
-            "school": {"name": cooperative.school.name, "uai": cooperative.school.uai, "commune": cooperative.school.commune or ""},
-            "loans": [{"item": str(loan.item), "ends_on": f"{loan.ends_on:%d/%m/%Y}", "days_late": (today - loan.ends_on).days} for loan in group],
-            "recipient": {"name": mandataire["name"], "email": person.email},
-        }
-        recipients.recipients.append(Recipient(email=person.email.strip(), name=mandataire["name"], cooperative_id=cooperative.id, context=context))
-    return recipients, without_address
+
+    def late(_cooperative, group: list[Loan]) -> dict:
+        return {"loans": [{"item": str(loan.item), "ends_on": f"{loan.ends_on:%d/%m/%Y}", "days_late": (today - loan.ends_on).days} for loan in group]}
+
+    return mandataire_recipients(by_cooperative(loans), late)
 
 
 def send_reminders(loans: list[Loan], user_id: int | None, today: date | None = None) -> tuple[int, list[Loan]]:

@@ -11,7 +11,7 @@ registered gets one message naming both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -110,6 +110,43 @@ class _Collector:
         recipient = Recipient(email=email, name=person["name"] if person else "", cooperative_id=cooperative_id, context=context)
         self.by_address[key] = recipient
         self.result.recipients.append(recipient)
+
+
+def by_cooperative(rows: Iterable) -> list[tuple[Cooperative, list]]:
+    """Rows (loans, orders...) grouped by their ``cooperative``, in the order met."""
+    groups: dict[int, tuple[Cooperative, list]] = {}
+    for row in rows:
+        groups.setdefault(row.cooperative_id, (row.cooperative, []))[1].append(row)
+    return list(groups.values())
+
+
+def mandataire_recipients(groups: Iterable[tuple[Cooperative, list]], details: Callable[[Cooperative, list], dict]) -> tuple[RecipientList, list]:
+    """One recipient per cooperative, its mandataire, for a reminder about its rows.
+
+    ``details(cooperative, rows)`` adds the template's own variables (the late
+    loans, the unpaid orders...) to the shared ones: greeting, mandataire,
+    cooperative, school, recipient. Also returns the rows of the cooperatives
+    whose mandataire has no address (named in ``missing``, to be called instead).
+    """
+    recipients, without_address = RecipientList(), []
+    for cooperative, rows in groups:
+        person = cooperative.mandataire
+        if person is None or not valid_address(person.email):
+            without_address.extend(rows)
+            recipients.missing.append(f"Coopérative {cooperative.affiliation_number} : pas d'adresse de courriel pour le ou la mandataire.")
+            continue
+        mandataire = person_fields(person.civility, person.first_name, person.last_name, person.email)
+        name = mandataire["name"] if mandataire else ""
+        context = {
+            "greeting": greeting(mandataire),
+            "mandataire": mandataire,
+            "cooperative": {"id": cooperative.id, "affiliation_number": cooperative.affiliation_number},
+            "school": {"name": cooperative.school.name, "uai": cooperative.school.uai, "commune": cooperative.school.commune or ""},
+            **details(cooperative, rows),
+            "recipient": {"name": name, "email": person.email},
+        }
+        recipients.recipients.append(Recipient(email=person.email.strip(), name=name, cooperative_id=cooperative.id, context=context))
+    return recipients, without_address
 
 
 def _school_and_coop(row) -> tuple[dict, dict, dict | None]:

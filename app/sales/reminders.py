@@ -6,13 +6,7 @@ from datetime import date
 
 from app.extensions import db
 from app.mail import service as mail
-from app.mail.recipients import (
-    Recipient,
-    RecipientList,
-    greeting,
-    person_fields,
-    valid_address,
-)
+from app.mail.recipients import RecipientList, by_cooperative, mandataire_recipients
 from app.money import money
 from app.plugins.info import MailTemplate
 from app.sales.models import CANCELLED, Order
@@ -49,32 +43,16 @@ def _unpaid(order: Order) -> bool:
 
 def reminder_recipients(orders: list[Order]) -> tuple[RecipientList, list[Order]]:
     """One recipient per cooperative (its mandataire) with its unpaid orders; the orders whose cooperative has no address."""
-    by_cooperative: dict[int, list[Order]] = {}
-    for order in orders:
-        if _unpaid(order):
-            by_cooperative.setdefault(order.cooperative_id, []).append(order)
-    recipients, without_address = RecipientList(), []
-    for group in by_cooperative.values():
-        cooperative = group[0].cooperative
-        person = cooperative.mandataire
-        if person is None or not valid_address(person.email):
-            without_address.extend(group)
-            recipients.missing.append(f"Coopérative {cooperative.affiliation_number} : pas d'adresse de courriel pour le ou la mandataire.")
-            continue
-        mandataire = person_fields(person.civility, person.first_name, person.last_name, person.email)
-        context = {
-            "greeting": greeting(mandataire),
-            "mandataire": mandataire,
-            "cooperative": {"id": cooperative.id, "affiliation_number": cooperative.affiliation_number},
-            "school": {"name": cooperative.school.name, "uai": cooperative.school.uai, "commune": cooperative.school.commune or ""},
+
+    def unpaid(_cooperative, group: list[Order]) -> dict:
+        return {
             "orders": [
                 {"number": order.number, "ordered_on": f"{order.ordered_on:%d/%m/%Y}", "copies": order.copies, "total": money(order.total), "left": money(order.left_to_pay)}
                 for order in group
-            ],
-            "recipient": {"name": mandataire["name"], "email": person.email},
+            ]
         }
-        recipients.recipients.append(Recipient(email=person.email.strip(), name=mandataire["name"], cooperative_id=cooperative.id, context=context))
-    return recipients, without_address
+
+    return mandataire_recipients(by_cooperative(order for order in orders if _unpaid(order)), unpaid)
 
 
 def send_payment_reminders(orders: list[Order], user_id: int | None, today: date | None = None) -> tuple[int, list[Order], int]:
