@@ -101,6 +101,8 @@ def test_only_administrators_open_a_year_from_the_console(app, last_year):
     admin = app.test_client()
     login(admin, "admin")
     page = admin.get("/annee/nouvelle/").get_data(as_text=True)
+    # the confirmation is a JSON string in a single-quoted attribute: an apostrophe no longer ends the script
+    assert "onsubmit='return confirm(\"Ouvrir l\\u0027ann\\u00e9e" in page
     assert "rollover-plan" in page and "déjà créée" in page
     response = post_form(admin, "/annee/nouvelle/ouvrir", {"classes": "1"}, token_from="/annee/nouvelle/")
     assert response.status_code == 302
