@@ -45,6 +45,7 @@ BUILTIN_PLUGINS = (
     "app.trainings",
     "app.association",
     "app.partners",
+    "app.teachers",
     "app.audit",
     "app.plugins.admin",
 )
