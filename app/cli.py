@@ -17,8 +17,10 @@ from app.plugins.manager import PluginManager
 
 
 def register_cli(app: Flask, manager: PluginManager) -> None:
+    from app.report.cli import report_command
+
     occe = AppGroup("occe", help="Commandes de la console OCCE.")
-    for command in (init_command, upgrade_command, demo_command, new_year_command, plugins_command, backup_command, restore_command, plugin_group):
+    for command in (init_command, upgrade_command, demo_command, new_year_command, report_command, plugins_command, backup_command, restore_command, plugin_group):
         occe.add_command(command)
     for plugin in manager.loaded():
         if "occe_cli_commands" in plugin.hooks:

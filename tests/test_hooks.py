@@ -81,3 +81,21 @@ def test_occe_demo_data_fills_the_years_where_the_plugin_is_on(app):
         previous = get_or_create_year("2002-2003")
         db.session.commit()
         assert db.session.query(GoodActionParticipation).filter_by(school_year_id=previous.id).count() == 0
+
+
+def test_occe_report_sections_come_only_from_plugins_on_that_year_and_a_failure_is_named(app):
+    from app.report.collect import build_report
+
+    with app.test_request_context():
+        year = current_year()
+        manager = current_manager()
+        set_switch(manager, manager.get("raising_hook"), year, True)
+        report = build_report(year)
+        set_switch(manager, manager.get("raising_hook"), year, False)
+        titles = [section.title for section in report.sections]
+        assert "Action modèle" in titles and report.missing == ["Crochets en panne"]
+        assert [section.order for section in report.sections] == sorted(section.order for section in report.sections)
+        old = get_or_create_year("2002-2003")
+        db.session.commit()
+        assert "Action modèle" not in [section.title for section in build_report(old).sections]
+        assert build_report(old).missing == []

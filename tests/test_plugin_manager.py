@@ -11,7 +11,7 @@ from app.plugins.info import PluginInfo, code_problem
 from app.plugins.manager import HOOK_NAMES, PluginManager
 
 FIXTURES = "tests.fixture_plugins"
-CORE_CODES = ["years", "directory", "actions", "interventions", "mail", "loans", "documents", "uploads", "accounts", "aid", "sales", "trainings", "association", "partners", "teachers", "audit", "plugins"]
+CORE_CODES = ["years", "directory", "actions", "interventions", "mail", "loans", "documents", "uploads", "accounts", "aid", "sales", "trainings", "association", "partners", "teachers", "report", "audit", "plugins"]
 
 
 @pytest.fixture(scope="module")

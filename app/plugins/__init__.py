@@ -5,8 +5,8 @@
 
 import pluggy
 
-from app.plugins.info import CORE, DEPARTMENTAL, FEDERAL, PARTNER, CooperativeTab, DashboardCard, LoanItemKind, MailTemplate, PluginInfo
+from app.plugins.info import CORE, DEPARTMENTAL, FEDERAL, PARTNER, CooperativeTab, DashboardCard, LoanItemKind, MailTemplate, PluginInfo, ReportChart, ReportSection, ReportTable
 
 hookimpl = pluggy.HookimplMarker("occe")
 
-__all__ = ["CORE", "DEPARTMENTAL", "FEDERAL", "PARTNER", "CooperativeTab", "DashboardCard", "LoanItemKind", "MailTemplate", "PluginInfo", "hookimpl"]
+__all__ = ["CORE", "DEPARTMENTAL", "FEDERAL", "PARTNER", "CooperativeTab", "DashboardCard", "LoanItemKind", "MailTemplate", "PluginInfo", "ReportChart", "ReportSection", "ReportTable", "hookimpl"]

@@ -67,6 +67,16 @@ def occe_dashboard_cards(year):
 
 
 @hookspec
+def occe_report_sections(year):
+    """Return a list of :class:`~app.plugins.ReportSection` for the year's activity report.
+
+    ``year`` is the :class:`~app.years.models.SchoolYear` reported on
+    (``flask occe report 2025-2026`` or Administration › Rapport d'activité).
+    Called only when the plugin is on for that year: a plugin off that year
+    contributes nothing. The figures must be those of the console's lists.
+    """
+
+@hookspec
 def occe_cooperative_tabs(cooperative):
     """Return a list of :class:`~app.plugins.CooperativeTab` for the cooperative's page.
 

@@ -79,6 +79,53 @@ class DashboardCard:
 
 
 @dataclass(frozen=True)
+class ReportTable:
+    """A table of the activity report: plain cell values, French column titles.
+
+    ``total``, optional, is a last row printed in bold (« Total », 48 230...).
+    Numbers are written the French way by the report's writers.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    title: str = ""
+    total: tuple | None = None
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart of the activity report, drawn offline (PNG) for both the DOCX and the PDF.
+
+    ``kind`` is ``"bar"`` (horizontal bars, one per label: classes per action,
+    members per sector) or ``"line"`` (one point per label: members over the
+    years). ``unit`` follows each value (« € », « h »).
+    """
+
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    kind: str = "bar"
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the year's activity report, returned by ``occe_report_sections``.
+
+    ``figures`` are the key numbers printed large at the top of the section
+    (label, value already written in French); ``order`` places the section
+    (core areas 10 to 90, action plugins 100 and after, then by title).
+    """
+
+    title: str
+    order: int = 100
+    figures: tuple[tuple[str, str], ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[ReportTable, ...] = ()
+    charts: tuple[ReportChart, ...] = ()
+
+
+@dataclass(frozen=True)
 class CooperativeTab:
     """One tab of the cooperative page, returned by ``occe_cooperative_tabs``.
 

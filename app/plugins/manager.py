@@ -46,6 +46,7 @@ BUILTIN_PLUGINS = (
     "app.association",
     "app.partners",
     "app.teachers",
+    "app.report",
     "app.audit",
     "app.plugins.admin",
 )

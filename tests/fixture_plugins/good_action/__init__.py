@@ -62,6 +62,25 @@ def occe_dashboard_cards(year):
 
 
 @hookimpl
+def occe_report_sections(year):
+    from app.plugins import ReportChart, ReportSection, ReportTable
+
+    from .services import participation_counts
+
+    this_year, last_year = participation_counts(year)
+    return [
+        ReportSection(
+            title=PLUGIN.label,
+            order=100,
+            figures=(("classes inscrites", str(this_year)),),
+            paragraphs=(f"{this_year} classes cette année, {last_year} l'année précédente.",),
+            tables=(ReportTable(columns=("Année", "Classes"), rows=((year.label, this_year),), title="Participation"),),
+            charts=(ReportChart(title="Classes inscrites", labels=("Année précédente", year.label), values=(last_year, this_year), kind="line"),),
+        )
+    ]
+
+
+@hookimpl
 def occe_demo_data(year):
     from .services import add_demo_participations
 

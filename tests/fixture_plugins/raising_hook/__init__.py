@@ -16,5 +16,10 @@ def occe_dashboard_cards(year):
 
 
 @hookimpl
+def occe_report_sections(year):
+    raise RuntimeError("panne volontaire dans occe_report_sections")
+
+
+@hookimpl
 def occe_role_permissions():
     return {"Conseil": [(".*", ".*")]}
