@@ -119,6 +119,46 @@ def _has_admin() -> bool:
     return bool(role and any(user.roles and role in user.roles for user in sm.get_all_users()))
 
 
+DEMO_PARTNER_USERNAME = "partenaire"
+
+
+def _demo_partner_login() -> str | None:
+    """A demonstration account of the Partenaire role, tied to the organisation working on the most actions.
+
+    Shows what an artist or the publisher sees (« Espace partenaire ») next to
+    the admin's view. Created once, with a random password kept in instance/;
+    nothing happens when no partner organisation works on an action yet.
+    """
+    from sqlalchemy import func, select
+
+    from app.partners.models import ActionPartner, PartnerAccount
+    from app.security.roles import PARTENAIRE
+
+    sm = current_app.appbuilder.sm
+    password_file = Path(current_app.instance_path) / "partner-password.txt"
+    user = sm.find_user(username=DEMO_PARTNER_USERNAME)
+    if user is None:
+        partner_id = db.session.execute(
+            select(ActionPartner.partner_id).group_by(ActionPartner.partner_id).order_by(func.count(ActionPartner.id).desc(), ActionPartner.partner_id).limit(1)
+        ).scalar_one_or_none()
+        role = sm.find_role(PARTENAIRE)
+        if partner_id is None or role is None:
+            return None
+        password = secrets.token_urlsafe(12)
+        user = sm.add_user(DEMO_PARTNER_USERNAME, "Compte", "Partenaire", "partenaire@example.org", [role], password=password)
+        if not user:
+            return None
+        db.session.add(PartnerAccount(user_id=user.id, partner_id=partner_id))
+        db.session.commit()
+        password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
+    if not password_file.exists():
+        return None
+    account = db.session.execute(select(PartnerAccount).where(PartnerAccount.user_id == user.id)).scalar_one_or_none()
+    organisation = f" ({account.partner})" if account else ""
+    return f"Partenaire de démonstration{organisation} : identifiant {DEMO_PARTNER_USERNAME}   Mot de passe : {password_file.read_text().strip()}"
+
+
 @click.command("init")
 @with_appcontext
 @click.option("--demo-admin", is_flag=True, help="Crée « admin » avec un mot de passe aléatoire gardé dans instance/ (démonstration).")
@@ -144,6 +184,9 @@ def init_command(demo_admin: bool) -> None:
             password_file.chmod(0o600)
         if password_file.exists():
             click.echo(f"Identifiant : admin   Mot de passe : {password_file.read_text().strip()}")
+        partner = _demo_partner_login()
+        if partner:
+            click.echo(partner)
         return
     if _has_admin():
         click.echo("Un administrateur existe déjà.")

@@ -68,6 +68,36 @@ def test_demo_admin_password_is_printed_and_works(tmp_path):
     client = app.test_client()
     login(client, "admin", password)
     assert "Tableau de bord" in client.get("/").get_data(as_text=True)
+    assert "Partenaire de démonstration" not in again.output  # no organisation works on an action yet
+
+
+def test_demo_admin_also_prints_a_partner_login_once_an_organisation_works_on_an_action(tmp_path):
+    from app.actions.catalogue import ensure_action
+    from app.association.models import Partner
+    from app.partners.models import ActionPartner, PartnerAccount
+    from app.years.service import ensure_current_year
+
+    app = build_test_app(tmp_path, name="init_partner", plugin_packages=[], migrate=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["occe", "upgrade"]).exit_code == 0
+    with app.app_context():
+        year = ensure_current_year()
+        lonely, busy = Partner(name="Compagnie seule"), Partner(name="Caravane d'Art - Cie Allant Vers")
+        db.session.add_all([lonely, busy])
+        actions = [ensure_action(year, code, code.upper()) for code in ("thea", "bals")]
+        db.session.flush()
+        db.session.add_all([ActionPartner(action_id=actions[0].id, partner_id=lonely.id)] + [ActionPartner(action_id=a.id, partner_id=busy.id) for a in actions])
+        db.session.commit()
+    first = runner.invoke(args=["occe", "init", "--demo-admin"])
+    assert first.exit_code == 0, first.output
+    assert "Partenaire de démonstration (Caravane d'Art - Cie Allant Vers) : identifiant partenaire" in first.output
+    password = first.output.split("identifiant partenaire   Mot de passe : ")[1].split()[0]
+    assert password in runner.invoke(args=["occe", "init", "--demo-admin"]).output
+    with app.app_context():
+        assert db.session.query(PartnerAccount).count() == 1
+    client = app.test_client()
+    login(client, "partenaire", password)
+    assert "Mes classes" in client.get("/partenaire/classes/list/").get_data(as_text=True)
 
 
 def test_demo_is_deterministic_and_idempotent(app):

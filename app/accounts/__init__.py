@@ -23,7 +23,7 @@ PLUGIN = PluginInfo(
     yearly=False,
 )
 
-CATEGORY = "Accounts"
+CATEGORY = "Management"  # « Gestion »: CRFS and checks, financial aid, sales under one menu
 MENU = ("Crfs", "CrfsMissing", "AccountChecks")
 
 
@@ -51,7 +51,7 @@ def occe_role_permissions():
 def occe_views(menu):
     from app.accounts import views
 
-    common = {"category": CATEGORY, "category_label": _("CRFS et vérifications"), "category_icon": "fa-balance-scale"}
+    common = {"category": CATEGORY, "category_label": _("Gestion"), "category_icon": "fa-euro-sign"}
     menu.add_view(views.CrfsView, "Crfs", label=_("CRFS"), icon="fa-file-invoice", **common)
     menu.add_view(views.CrfsMissingView, "CrfsMissing", label=_("CRFS manquants et en retard"), icon="fa-exclamation-triangle", **common)
     menu.add_view(views.AccountCheckView, "AccountChecks", label=_("Vérifications des comptes"), icon="fa-search-dollar", **common)
@@ -84,3 +84,10 @@ def occe_demo_data(year):
     from app.accounts.demo import load_accounts_demo
 
     load_accounts_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.accounts.report import report_sections
+
+    return report_sections(year)

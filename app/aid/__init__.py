@@ -21,7 +21,7 @@ PLUGIN = PluginInfo(
     yearly=False,
 )
 
-CATEGORY = "Aid"
+CATEGORY = "Management"  # « Gestion »: CRFS and checks, financial aid, sales under one menu
 MENU = {"AidRequests": "AidRequestView", "AidCommission": "AidCommissionView"}
 
 
@@ -46,7 +46,8 @@ def occe_role_permissions():
 def occe_views(menu):
     from app.aid import views
 
-    common = {"category": CATEGORY, "category_label": _("Aides financières"), "category_icon": "fa-hand-holding-usd"}
+    menu.add_separator(CATEGORY)
+    common = {"category": CATEGORY, "category_label": _("Gestion"), "category_icon": "fa-euro-sign"}
     menu.add_view(views.AidRequestView, "AidRequests", label=_("Demandes d'aide"), icon="fa-file-invoice-dollar", **common)
     menu.add_view(views.AidCommissionView, "AidCommission", label=_("Commission des aides"), icon="fa-gavel", **common)
 
@@ -78,3 +79,10 @@ def occe_demo_data(year):
     from app.aid.demo import load_aid_demo
 
     load_aid_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.aid.report import report_sections
+
+    return report_sections(year)

@@ -30,7 +30,7 @@ PLUGIN = PluginInfo(
     yearly=False,
 )
 
-CATEGORY = "Sales"
+CATEGORY = "Management"  # « Gestion »: CRFS and checks, financial aid, sales under one menu
 MENU = {"SalesOrders": "OrderView", "SalesNewOrder": "OrderEntryView", "SalesTotals": "SalesTotalsView", "SalesProducts": "ProductView"}
 
 
@@ -64,11 +64,12 @@ def occe_role_permissions():
 def occe_views(menu):
     from app.sales import views
 
-    common = {"category": CATEGORY, "category_label": _("Ventes"), "category_icon": "fa-shopping-basket"}
-    menu.add_view(views.OrderView, "SalesOrders", label=_("Commandes"), icon="fa-receipt", **common)
-    menu.add_view(views.OrderEntryView, "SalesNewOrder", label=_("Nouvelle commande"), icon="fa-cart-plus", **common)
+    menu.add_separator(CATEGORY)
+    common = {"category": CATEGORY, "category_label": _("Gestion"), "category_icon": "fa-euro-sign"}
+    menu.add_view(views.OrderView, "SalesOrders", label=_("Ventes : commandes"), icon="fa-receipt", **common)
+    menu.add_view(views.OrderEntryView, "SalesNewOrder", label=_("Ventes : nouvelle commande"), icon="fa-cart-plus", **common)
     menu.add_view(views.SalesTotalsView, "SalesTotals", label=_("Ventes : totaux"), icon="fa-chart-bar", **common)
-    menu.add_view(views.ProductView, "SalesProducts", label=_("Produits"), icon="fa-book", **common)
+    menu.add_view(views.ProductView, "SalesProducts", label=_("Ventes : produits"), icon="fa-book", **common)
 
 
 @hookimpl
@@ -113,3 +114,10 @@ def occe_demo_data(year):
     from app.sales.demo import load_sales_demo
 
     load_sales_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.sales.report import report_sections
+
+    return report_sections(year)

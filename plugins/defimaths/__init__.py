@@ -135,3 +135,10 @@ def occe_demo_data(year):
     from .services import add_demo
 
     add_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from .report import section
+
+    return [section(year)]
