@@ -30,7 +30,7 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Measure the budgets (start-up, national-scale directory, documents) and write benchmarks/RESULTS.md.
+## Measure the budgets (start-up, national scale, documents, mail, anthology, teachers' page, report) and write benchmarks/RESULTS.md.
 bench: setup
 	{ echo "# Benchmark results"; echo; echo "Measured $$(date -u +%F) on $$(nproc) cores with \`make bench\`."; echo; \
 	  echo "## Start-up (budget: under 1 s)"; echo; $(BIN)/python benchmarks/startup.py 2>/dev/null; echo; \
@@ -41,7 +41,13 @@ bench: setup
 	  echo "## Mail (budgets: queueing 500 personalised mails under 2 s, sending at 50 mails/s or more to a loopback SMTP server)"; echo; \
 	  $(BIN)/python benchmarks/mail.py --runs 3 2>/dev/null; echo; \
 	  echo "## Actions and interventions at national scale (budgets: no slower than plain FAB, at most 8 statements, export of 50,000 rows under 1 s, ranking of 5,000 requests under 200 ms)"; echo; \
-	  $(BIN)/python benchmarks/actions.py --runs 3 2>/dev/null; } > benchmarks/RESULTS.md
+	  $(BIN)/python benchmarks/actions.py --runs 3 2>/dev/null; echo; \
+	  echo "## La Picardie en Poésie (budget: the anthology of 60 productions under 10 s)"; echo; \
+	  $(BIN)/python benchmarks/poesie_anthology.py --runs 3 2>/dev/null; echo; \
+	  echo "## Teachers' page (budget: under 100 ms at the department's scale)"; echo; \
+	  $(BIN)/python benchmarks/teachers_page.py --runs 20 2>/dev/null; echo; \
+	  echo "## Activity report at national scale (budget: under 10 s)"; echo; \
+	  $(BIN)/python benchmarks/report.py --runs 3 2>/dev/null; } > benchmarks/RESULTS.md
 	cat benchmarks/RESULTS.md
 
 ## Extract the console's French messages, add the new ones to the English catalogue, compile both.

@@ -126,6 +126,22 @@ OCCE_MAIL_SMTP_TIMEOUT = float(os.environ.get("OCCE_MAIL_SMTP_TIMEOUT", "20"))
 # Tries of a message the server answers with a temporary error before it is marked « échec ».
 OCCE_MAIL_MAX_ATTEMPTS = int(os.environ.get("OCCE_MAIL_MAX_ATTEMPTS", "5"))
 
+# --- Teachers' personal links (app/teachers) -----------------------------------------
+# The console's address as the schools reach it, for the links in mails sent from the
+# command line (e.g. "https://console.occe02.fr"); empty: the request's host.
+OCCE_PUBLIC_URL = os.environ.get("OCCE_PUBLIC_URL", "")
+# Optional: the last day the links work (ISO date); by default the latest closing date of the year's actions.
+# OCCE_TEACHER_LINKS_UNTIL = "2026-10-15"
+# Rate limits of the public page, per address (behind a reverse proxy, serve with ProxyFix so that the
+# address is the school's, and use a shared limiter storage, e.g. Redis, with several workers).
+OCCE_TEACHERS_POST_LIMIT = os.environ.get("OCCE_TEACHERS_POST_LIMIT", "30 per hour;10 per minute")
+OCCE_TEACHERS_GET_LIMIT = os.environ.get("OCCE_TEACHERS_GET_LIMIT", "120 per minute")
+
+# --- Partner-led actions (plugins) ---------------------------------------------------
+# Musée de Chevregny days: the price of one entry and the default transport aid per class, in euros.
+OCCE_CHEVREGNY_ENTRY_PRICE = os.environ.get("OCCE_CHEVREGNY_ENTRY_PRICE", "3.00")
+OCCE_CHEVREGNY_TRANSPORT_AMOUNT = os.environ.get("OCCE_CHEVREGNY_TRANSPORT_AMOUNT", "300.00")
+
 # --- Loans -----------------------------------------------------------------------
 # The longest loan, in days (a booking beyond is refused).
 OCCE_LOAN_MAX_DAYS = int(os.environ.get("OCCE_LOAN_MAX_DAYS", "70"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect
+from flask import has_request_context, redirect
 from flask_appbuilder import IndexView, expose
 from flask_login import current_user
 
@@ -11,7 +11,13 @@ from app.years.context import viewed_year
 
 
 def dashboard_cards(year) -> list:
-    """Every card of the plugins on for ``year``, core first."""
+    """Every card of the plugins on for ``year``, core first; a partner account gets only its own cards."""
+    from app.partners.scope import is_partner_only
+
+    if has_request_context() and is_partner_only(current_user):
+        from app.partners.dashboard import partner_cards
+
+        return partner_cards(year)
     manager = current_manager()
     cards = []
     for _plugin, answer in manager.call("occe_dashboard_cards", plugins_on(manager, year), year=year):

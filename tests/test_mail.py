@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import email
+import re
 import io
 import socket
 import threading
@@ -297,6 +298,14 @@ def test_the_file_backend_writes_a_parsable_eml(app, world, tmp_path):
     by_to = {m["To"].addresses[0].addr_spec: m for m in parsed}
     jerome = by_to["jerome.lefevre@example.org"]
     assert jerome["Subject"] == f"OCCE 02 : les actions proposées aux classes en {label}"
+    link = re.search(r"\), utilisez ce lien personnel \(à ne pas diffuser hors de l'équipe de l'école\) :\n(\S+/enseignants/\S+)\n", text_of(jerome))
+    assert link, text_of(jerome)  # each school's own link to answer online (issue 11)
+    with app.app_context():
+        from app.teachers.models import TeacherLink
+        from app.teachers.service import resolve
+
+        assert resolve(link.group(1).rsplit("/", 1)[1]).cooperative.school.name in text_of(jerome)
+        assert db.session.query(TeacherLink).count() == 2  # saved with the queued mails
     assert jerome["To"].addresses[0].display_name == "Jérôme Lefèvre"
     text = text_of(jerome)
     assert "de votre école (École Élémentaire Hélène Boucher)" in text
@@ -537,6 +546,7 @@ def test_the_august_proposals_mailing_from_the_proposals_page(app, world):
     assert 'value="mail:propositions_fin_aout" selected' in form or 'selected value="mail:propositions_fin_aout"' in form
     page = _preview(client, world, template="mail:propositions_fin_aout", audience="affiliees", action_id="0", title="", message="").get_data(as_text=True)
     assert "Aperçu : 2 courriel(s) à envoyer" in page and "- Écrits d&#39;élèves (inscriptions jusqu&#39;au" in page
+    assert "/enseignants/" in page and "utilisez ce lien personnel" in page
 
 
 def test_only_animation_and_gestion_prepare_and_send(app, world):

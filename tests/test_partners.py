@@ -190,3 +190,16 @@ def test_staff_see_every_partners_sessions_and_tie_partners_to_actions(app, worl
     links = client.get("/partenaires/actions/list/").get_data(as_text=True)
     assert "THEA 02 (test)" in links and "Bals en liance 02 (test)" in links
     assert client.get("/partenaires/comptes/list/").status_code == 200
+
+
+def test_a_partners_home_shows_its_own_classes_and_sessions_and_none_of_the_associations_figures(app, partner, world):
+    home = partner.get("/").get_data(as_text=True)
+    assert "Mes classes" in home and "Mes séances" in home
+    for staff_card in ("Adhérents", "Inscriptions en", "Heures des partenaires", "Aides financières", "Année courante"):
+        assert staff_card not in home, staff_card
+    orphan = app.test_client()
+    login(orphan, "orphelin")
+    assert "n&#39;est rattaché à aucun partenaire" in orphan.get("/").get_data(as_text=True)
+    staff = app.test_client()
+    login(staff, "gestion")
+    assert "Heures des partenaires" in staff.get("/").get_data(as_text=True)

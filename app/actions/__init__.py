@@ -87,3 +87,10 @@ def occe_cooperative_tabs(cooperative):
     from app.actions.figures import registrations_tab
 
     return [registrations_tab(cooperative)]
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.actions.report import report_sections
+
+    return report_sections(year)

@@ -129,3 +129,10 @@ def occe_demo_data(year):
     from app.association.demo import load_association_demo
 
     load_association_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.association.report import report_sections
+
+    return report_sections(year)

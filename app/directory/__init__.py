@@ -118,3 +118,10 @@ def occe_demo_data(year):
     from app.directory.demo import load_directory_demo
 
     load_directory_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.directory.report import report_sections
+
+    return report_sections(year)

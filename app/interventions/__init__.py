@@ -86,3 +86,10 @@ def occe_demo_data(year):
     from app.interventions.demo import load_interventions_demo
 
     load_interventions_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.interventions.report import report_sections
+
+    return report_sections(year)

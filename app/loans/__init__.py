@@ -103,3 +103,10 @@ def occe_demo_data(year):
     from app.loans.demo import load_loans_demo
 
     load_loans_demo(year)
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.loans.report import report_sections
+
+    return report_sections(year)

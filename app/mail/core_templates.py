@@ -27,8 +27,14 @@ TEMPLATES = (
             "{% else %}(aucune action n'est encore ouverte aux inscriptions)\n{% endfor %}"
             "{% if message %}\n{{ message }}\n{% endif %}"
             "\n"
+            "{% if lien_enseignant is defined and lien_enseignant %}"
+            "Pour inscrire une classe, demander une intervention en classe ou suivre les demandes de l'école"
+            "{% if cooperative %} (coopérative n° {{ cooperative.affiliation_number }}){% endif %}, "
+            "utilisez ce lien personnel (à ne pas diffuser hors de l'équipe de l'école) :\n{{ lien_enseignant }}\n"
+            "{% else %}"
             "Pour inscrire une classe, répondez à ce courriel en indiquant l'action, la classe et son effectif"
             "{% if cooperative %} (coopérative n° {{ cooperative.affiliation_number }}){% endif %}.\n"
+            "{% endif %}"
             "\n" + SIGNATURE
         ),
     ),

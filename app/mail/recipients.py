@@ -272,4 +272,10 @@ def affiliated_recipients(year: SchoolYear) -> RecipientList:
     result = _cooperative_rows(query)
     for recipient in result.recipients:
         recipient.context["action"] = None
+    # each school's personal link to answer online (issued when missing; saved with the queued mails, never by a preview)
+    from app.teachers.service import links_for
+
+    urls = links_for([recipient.cooperative_id for recipient in result.recipients], year, commit=False)
+    for recipient in result.recipients:
+        recipient.context["lien_enseignant"] = urls.get(recipient.cooperative_id, "")
     return result

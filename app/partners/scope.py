@@ -45,3 +45,25 @@ def my_action_ids() -> list[int]:
 
 def visible_statuses() -> list[str]:
     return list(VISIBLE_STATUSES)
+
+
+def my_visible_registration_ids() -> list[int]:
+    """For ``FilterInFunction`` on a plugin's per-class table: the retained classes of the account's actions, viewed year."""
+    from app.actions.models import Registration
+    from app.actions.views import viewed_year_id
+
+    actions = my_action_ids()
+    if not actions:
+        return []
+    query = select(Registration.id).filter(
+        Registration.action_id.in_(actions), Registration.school_year_id == viewed_year_id(), Registration.status.in_(VISIBLE_STATUSES)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def is_partner_only(user) -> bool:
+    """An account whose only role is Partenaire: it sees its own dashboard, never the association's figures."""
+    from app.security.roles import PARTENAIRE
+
+    roles = {role.name for role in getattr(user, "roles", None) or []}
+    return roles == {PARTENAIRE}

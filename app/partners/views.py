@@ -89,7 +89,42 @@ SESSION_LABELS = {
 SESSION_FORMATTERS = {"status": choice_label(SESSION_STATUSES), "hours": _hours_column, "starts_at": lambda value: value.strftime("%d/%m/%Y %H:%M") if value else ""}
 
 
-class PartnerSessionView(OcceModelView):
+def warn_clashes(session: PartnerSession, *, partner_id: int | None = None) -> int:
+    """Flash a French warning for each of the artist's other sessions overlapping ``session`` (saved anyway).
+
+    ``partner_id`` limits the check to that organisation's sessions (a partner
+    never learns about another company's sessions). Returns the number of clashes.
+    """
+    from app.partners.service import clash_sentence, session_clashes
+
+    others = session_clashes(session, partner_id=partner_id)
+    for other in others:
+        flash(gettext("Attention, %(artist)s a déjà une séance à ce moment-là. %(sentence)s.", artist=session.artist, sentence=clash_sentence(other)), "warning")
+    return len(others)
+
+
+class ClashWarningMixin:
+    """After a session is saved, warn (never refuse) when its artist is already busy then.
+
+    For the ModelViews of :class:`PartnerSession` (a plugin's own session views
+    too); set ``clash_scope_to_partner = True`` on views a partner uses.
+    """
+
+    clash_scope_to_partner = False
+
+    def _clash_partner(self) -> int | None:
+        return current_partner_id() if self.clash_scope_to_partner else None
+
+    def post_add(self, item) -> None:
+        super().post_add(item)
+        warn_clashes(item, partner_id=self._clash_partner())
+
+    def post_update(self, item) -> None:
+        super().post_update(item)
+        warn_clashes(item, partner_id=self._clash_partner())
+
+
+class PartnerSessionView(ClashWarningMixin, OcceModelView):
     """« Mes séances »: the partner's sessions in its classes; it records what it did, nothing of anyone else."""
 
     route_base = "/partenaire/seances"
@@ -100,6 +135,7 @@ class PartnerSessionView(OcceModelView):
     show_title = _("Séance")
     base_filters = [["partner_id", FilterEqualFunction, my_partner_id], ["school_year_id", FilterEqualFunction, viewed_year_id]]
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "mark_held"]
+    clash_scope_to_partner = True
     base_order = ("starts_at", "asc")
     label_columns = SESSION_LABELS
     formatters_columns = SESSION_FORMATTERS
@@ -134,7 +170,7 @@ class PartnerSessionView(OcceModelView):
         return redirect(self.get_redirect())
 
 
-class PartnerSessionStaffView(OcceModelView):
+class PartnerSessionStaffView(ClashWarningMixin, OcceModelView):
     """Every partner's sessions of the viewed year, for the staff (read only: the partners record them)."""
 
     route_base = "/partenaires/seances"

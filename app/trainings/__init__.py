@@ -91,3 +91,10 @@ def occe_demo_data(year):
 
     load_trainings_demo(year)
 
+
+
+@hookimpl
+def occe_report_sections(year):
+    from app.trainings.report import report_sections
+
+    return report_sections(year)

@@ -1,0 +1,5 @@
+"""Alembic environment of the Musée de Chevregny days: the core runs it with this plugin's version table."""
+
+from app.plugins.migrations import run_plugin_env
+
+run_plugin_env()
