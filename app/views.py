@@ -198,6 +198,12 @@ class ExportableModelView(OcceModelView):
     export_batch = 2000
     personal_data = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        problems = [problem for column in self.export_columns if (problem := export_column_problem(self.datamodel.obj, column))]
+        if problems:  # a property exported would answer 500 at the first export: refuse at start-up instead
+            raise TypeError(f"{type(self).__name__}.export_columns: " + " ; ".join(problems))
+
     @property
     def export_columns(self) -> list[str]:
         return list(self.list_columns)
@@ -259,6 +265,23 @@ class ExportableModelView(OcceModelView):
             for index, formatter in formatted:
                 values[index] = _formatted(values[index], formatter)
             yield values
+
+
+def export_column_problem(model, column: str) -> str | None:
+    """Why ``column`` cannot be exported from ``model`` (a Python property, a typo), or None.
+
+    Exports select table columns in one streamed query: a column, a relation
+    (its ``str()``) or ``relation.column``, never a property.
+    """
+    owner, name = model, column
+    if "." in column:
+        relation, name = column.split(".", 1)
+        mapped = getattr(getattr(model, relation, None), "property", None)
+        owner = mapped.mapper.class_ if hasattr(mapped, "mapper") else None
+    attribute = getattr(owner, name, None) if owner is not None else None
+    if not hasattr(attribute, "property"):
+        return f"« {column} » n'est ni une colonne, ni une relation, ni « relation.colonne » de {model.__name__}"
+    return None
 
 
 def _formatted(value, formatter: Callable | None):

@@ -350,3 +350,15 @@ def test_unknown_format_is_refused_in_french(flask_app):
 def test_export_filename_is_stamped_with_the_day():
     assert export_filename("cooperatives", date(2026, 11, 27)) == "cooperatives-2026-11-27"
     assert export_filename("adhérents") == f"adhérents-{date.today():%Y-%m-%d}"
+
+
+def test_an_export_column_must_be_a_column_a_relation_or_relation_column():
+    import app.directory.models  # noqa: F401  (the mappers Registration's relations name)
+    import app.years.models  # noqa: F401
+    from app.actions.models import Registration
+    from app.views import export_column_problem
+
+    for column in ("status", "classroom", "classroom.name"):
+        assert export_column_problem(Registration, column) is None, column
+    assert export_column_problem(Registration, "school_name") == "« school_name » n'est ni une colonne, ni une relation, ni « relation.colonne » de Registration"
+    assert export_column_problem(Registration, "classroom.nom") is not None and export_column_problem(Registration, "nothing.name") is not None

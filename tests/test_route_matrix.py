@@ -22,7 +22,11 @@ from app.association.models import BoardMember, Decision, Meeting, MeetingAttend
 from app.directory.models import Classroom, Cooperative, Membership, Person, School, Sector, SupportContact
 from app.extensions import db
 from app.interventions.models import InterventionDay, InterventionRequest
-from app.partners.models import ActionPartner, PartnerAccount, PartnerSession
+from app.partners.models import ActionPartner, PartnerAccount, PartnerEvent, PartnerSession
+from plugins.bals.models import BalsClassDance
+from plugins.chevregny.models import ChevregnyApplication, ChevregnyDay, ChevregnyWorkshop
+from plugins.poesie.models import PoesieChapter, PoesieDossier, PoesieProduction, PoesieResource
+from plugins.thea.models import TheaClassProject
 from app.sales.models import Order, OrderLine, Product
 from app.testing import build_test_app, login
 from app.trainings.models import TrainingRegistration, TrainingSession
@@ -81,7 +85,8 @@ def seeded(app):
         member = BoardMember(first_name="Anne", last_name="Lefèvre")
         group = WorkingGroup(name="Commission actions")
         meeting = Meeting(school_year=year, kind="ca", title="Conseil d'administration", starts_at=now)
-        partner = Partner(name="Théâtre de La Mascara")
+        # the THEA plugin, switched on, already tied its companies to its action
+        partner = db.session.query(Partner).filter_by(name="Théâtre de La Mascara").one_or_none() or Partner(name="Théâtre de La Mascara")
         db.session.add_all([member, group, meeting, partner])
         db.session.add_all([
             WorkingGroupMember(working_group=group, board_member=member),
@@ -93,7 +98,27 @@ def seeded(app):
             ActionPartner(action=action, partner=partner),
             PartnerSession(school_year_id=year.id, partner=partner, action=action, registration=registration, artist="Léa", starts_at=now, hours=Decimal("2")),
         ])  # fmt: skip
+        # partner-led actions and the plugins of issue 10, the teachers' links of issue 11
+        db.session.flush()
+        event = PartnerEvent(school_year_id=year.id, action=action, kind="rencontre", title="Rencontre", held_on=year.end_date, venue="Laon")
+        event.registrations.append(registration)
+        day = ChevregnyDay(school_year_id=year.id, label="Journée 1", day=year.end_date)
+        dossier = PoesieDossier(school_year_id=year.id, action_id=action.id, title="Dossier")
+        chapter = PoesieChapter(school_year_id=year.id, action_id=action.id, title="Les saisons")
+        db.session.add_all([event, day, dossier, chapter])
+        db.session.add_all([
+            TheaClassProject(registration=registration, action_id=action.id, school_year_id=year.id, title="La Soupe au caillou", duration_minutes=12),
+            BalsClassDance(registration=registration, action_id=action.id, school_year_id=year.id, dances="Chapelloise", dancers=20),
+            ChevregnyWorkshop(day=day, school_year_id=year.id, name="Visite du musée"),
+            ChevregnyApplication(school_year_id=year.id, registration=registration, day=day, pupils=20),
+            PoesieResource(dossier=dossier, action_id=action.id, title="Lien", url="https://www.occe.coop/"),
+            PoesieProduction(school_year_id=year.id, action_id=action.id, registration=registration, title="Mon village", text="Un poème.", chapter=chapter),
+        ])  # fmt: skip
         db.session.commit()
+    with app.test_request_context():
+        from app.teachers.service import links_for
+
+        links_for([1], current_year())
     return app
 
 

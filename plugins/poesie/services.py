@@ -21,8 +21,7 @@ from app.actions.models import ACTIVE_STATUSES, CLASS_AUDIENCE, Action, Registra
 from app.extensions import db
 from app.mail import service as mail
 from app.mail.recipients import Recipient, RecipientList, greeting, person_fields, valid_address
-from app.partners.scope import action_ids_of, current_partner_id
-from app.security.roles import PARTENAIRE
+from app.partners.scope import is_partner_only, action_ids_of, current_partner_id
 
 from .models import KINDS, PoesieChapter, PoesieProduction
 from .typography import credit_of
@@ -63,9 +62,7 @@ def action_of(year) -> Action | None:
 
 def is_partner() -> bool:
     """Whether the person signed in acts for a partner (the Partenaire role, and not staff)."""
-    user = getattr(g, "user", None) if has_request_context() else None
-    names = {role.name for role in getattr(user, "roles", None) or []}
-    return PARTENAIRE in names and not names - {PARTENAIRE}
+    return has_request_context() and is_partner_only(getattr(g, "user", None))
 
 
 def visible_action_ids(year_id: int | None = None) -> list[int]:

@@ -233,7 +233,7 @@ class PoesieProductionView(UploadsMixin, ExportableModelView):
     show_columns = ["title", "credit", "author_line", "kind", "received_at", "download", "text", "chapter", "position"]
     add_columns = ["registration", "title", "author_line", "kind", "file", "text", "received_at"]
     edit_columns = ["title", "author_line", "kind", "file", "text", "received_at"]
-    export_columns = ["received_at", "title", "credit", "author_line", "kind", "chapter"]
+    export_columns = ["received_at", "title", "registration", "author_line", "kind", "chapter"]
     search_columns = ["title", "kind", "received_at", "chapter"]
     choice_search_columns = {"kind": KINDS}
     order_columns = ["received_at", "title"]
