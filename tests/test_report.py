@@ -84,6 +84,7 @@ def test_the_pdf_has_a_cover_a_table_of_contents_with_pages_and_every_section(tm
     text = "\n".join(pages)
     assert "Secteur 59" in text and "1\u202f753 de moins" in text and f"page {len(pages)} / {len(pages)}" in pages[-1]
     assert sum(len(page.images) for page in reader.pages) == 2
+    assert all(page.strip() and not re.fullmatch(r"\s*OCCE de l'Aisne — Rapport d'activité 2025-2026\s*page \d+ / \d+\s*", page) for page in pages)  # no blank page
 
 
 def test_the_docx_is_french_with_headings_tables_and_pictures(tmp_path):

@@ -66,11 +66,13 @@ def year_bounds(year) -> tuple[datetime, datetime]:
 # --- the directory's section -------------------------------------------------------------
 
 
-def members_over_the_years() -> list[tuple[str, int]]:
-    """``(year label, members)`` for every school year with memberships, oldest first; one query."""
+def members_over_the_years(until=None) -> list[tuple[str, int]]:
+    """``(year label, members)`` for every school year with memberships up to ``until`` (the report's year), oldest first; one query."""
+    query = select(SchoolYear.label, func.coalesce(func.sum(Membership.pupils + Membership.adults), 0)).join(Membership, Membership.school_year_id == SchoolYear.id)
+    if until is not None:  # the report of 2025-2026 does not show the year after, begun since
+        query = query.filter(SchoolYear.start_date <= until.start_date)
     rows = db.session.execute(
-        select(SchoolYear.label, func.coalesce(func.sum(Membership.pupils + Membership.adults), 0))
-        .join(Membership, Membership.school_year_id == SchoolYear.id)
+        query
         .group_by(SchoolYear.id, SchoolYear.label, SchoolYear.start_date)
         .order_by(SchoolYear.start_date)
     )
@@ -102,7 +104,7 @@ def report_sections(year) -> list[ReportSection]:
     """
     figures = member_figures(year)
     sectors = members_per_sector(year)
-    history = members_over_the_years()
+    history = members_over_the_years(year)
     contacts = support_contacts_by_channel(year)
     contacts_total = sum(count for _label, count in contacts)
 

@@ -18,17 +18,9 @@ from app.documents import render
 from app.documents.render import ACCENT
 from app.report import charts
 from app.report.collect import Report
+from app.report.helpers import cell_text
 
 TABLE_STYLE = "Light Grid Accent 1"
-
-
-def cell_text(value) -> str:
-    """Numbers the French way (« 48 230 », « 3,5 »), the rest as the PDF writes it."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return render.cell_text(value)
-    if isinstance(value, (int, float)) or value.__class__.__name__ == "Decimal":
-        return charts.french_value(value)
-    return render.cell_text(value)
 
 
 def _french(document) -> None:

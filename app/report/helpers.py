@@ -5,12 +5,25 @@ A plugin's ``occe_report_sections`` imports these rather than rewriting them.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.report.charts import french_value
 
-__all__ = ["french_value", "loans_by_kind", "plural"]
+__all__ = ["cell_text", "french_value", "is_number", "loans_by_kind", "plural"]
+
+
+def is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def cell_text(value) -> str:
+    """A report table's cell: numbers the French way (« 48 230 », « 1 200,5 »), dates and the rest as the PDFs write them."""
+    from app.documents import render
+
+    return french_value(value) if is_number(value) else render.cell_text(value)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -13,11 +13,13 @@ from app.documents import render
 from app.documents.render import ACCENT, FONT, INK, SOFT, PdfDocument
 from app.report import charts
 from app.report.collect import Report
+from app.report.helpers import cell_text, is_number
 
 FIGURE_FILL = (235, 242, 249)
 
 
 def _toc(doc: PdfDocument, outline) -> None:
+    doc.set_xy(doc.l_margin, doc.t_margin)
     doc.set_font(FONT, "B", 16)
     doc.set_text_color(*ACCENT)
     doc.cell(0, 10, "Sommaire", new_x="LMARGIN", new_y="NEXT")
@@ -87,8 +89,9 @@ def write_pdf(report: Report, target) -> None:
     doc.add_page()
     lines = max(1, len(report.sections))
     doc.insert_toc_placeholder(_toc, pages=1 + lines // 28)
-    for section in report.sections:
-        doc.add_page()
+    for index, section in enumerate(report.sections):
+        if index:  # fpdf2 opens a page after the table of contents' placeholder: the first section starts there
+            doc.add_page()
         doc.start_section(section.title)
         doc.set_font(FONT, "B", 16)
         doc.set_text_color(*ACCENT)
@@ -106,10 +109,9 @@ def write_pdf(report: Report, target) -> None:
                     doc.add_page()
                 doc.set_font(FONT, "B", 11)
                 doc.cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
-            rows = [list(row) for row in table.rows]
-            if table.total:
-                rows.append(list(table.total))
-            doc.data_table(table.columns, rows, font_size=8.5, empty="Aucune ligne.")
+            raw = [list(row) for row in table.rows] + ([list(table.total)] if table.total else [])
+            align = ["R" if any(is_number(row[index]) for row in raw if index < len(row)) else "L" for index in range(len(table.columns))]
+            doc.data_table(table.columns, [[cell_text(value) for value in row] for row in raw], align=align, font_size=8.5, empty="Aucune ligne.")
             doc.ln(4)
         for chart in section.charts:
             _chart(doc, chart)
