@@ -386,7 +386,7 @@ def _current_label(app) -> str:
         return current_year().label
 
 
-def _sections(app, label=None):
+def _titled_sections(app, label=None):
     """The report's sections of ``label`` (by default the current year: the plugins' demo is there)."""
     from app.report.collect import build_report
 
@@ -406,7 +406,7 @@ def test_the_plugins_sections_equal_their_own_lists(app):
     from plugins.poesie.services import figures as poetry
     from plugins.thea.services import figures as theatre
 
-    sections = _sections(app)
+    sections = _titled_sections(app)
     with app.app_context():
         year = _year(_current_label(app))
         figures = {title: dict(section.figures) for title, section in sections.items()}
@@ -434,11 +434,11 @@ def test_a_plugin_off_that_year_has_no_section(app):
         manager = current_manager()
         set_switch(manager, manager.get("defimaths"), _year(label), False)
     try:
-        assert "DéfiMaths" not in _sections(app)
+        assert "DéfiMaths" not in _titled_sections(app)
     finally:
         with app.test_request_context():
             set_switch(current_manager(), current_manager().get("defimaths"), _year(label), True)
-    assert "DéfiMaths" in _sections(app)
+    assert "DéfiMaths" in _titled_sections(app)
 
 
 def test_the_current_years_report_is_written_in_both_formats_with_every_section(app, tmp_path):
@@ -451,5 +451,5 @@ def test_the_current_years_report_is_written_in_both_formats_with_every_section(
     assert result.exit_code == 0, result.output
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / f"rapport-activite-{label}.pdf").pages)
     headings = [p.text for p in Document(tmp_path / f"rapport-activite-{label}.docx").paragraphs if p.style.name == "Heading 1"]
-    for title in _sections(app):
+    for title in _titled_sections(app):
         assert title in headings and title in text
