@@ -143,6 +143,22 @@ def action_figures(year, action: Action | None) -> dict:
     return {"classes": classes, "pupils": int(pupils), "hours": hours, "by_partner": [(row.partner.name, row.held_hours) for row in rows]}
 
 
+def action_card(year, action: Action | None, *, title: str, url: str, artists: str = "les artistes"):
+    """The dashboard card of a partner-led action: retained classes, pupils, hours held per partner (bars)."""
+    from app.partners.service import hours_text
+    from app.plugins import DashboardCard
+
+    found = action_figures(year, action)
+    return DashboardCard(
+        title=title,
+        value=str(found["classes"]),
+        detail=f"{found['pupils']} élèves · {hours_text(found['hours']) or '0 h'} d'intervention tenues par {artists}",
+        url=url,
+        bars=tuple((name, float(held)) for name, held in found["by_partner"]),
+        bars_unit="h",
+    )
+
+
 # --- the two views on a plugin's sheets ---------------------------------------------------------------
 
 

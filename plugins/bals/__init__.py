@@ -11,7 +11,7 @@ adds what each class dances and the ball's list of classes.
 
 from flask_babel import lazy_gettext as _
 
-from app.plugins import PARTNER, DashboardCard, PluginInfo, hookimpl
+from app.plugins import PARTNER, PluginInfo, hookimpl
 from app.security.roles import ANIMATION, CONSEIL, GESTION, PARTENAIRE, READ, WRITE, grant, menu_access
 
 from . import models  # noqa: F401  (registers the tables before any migration)
@@ -64,21 +64,11 @@ def occe_views(menu):
 def occe_dashboard_cards(year):
     from flask import url_for
 
-    from app.partners.service import hours_text
+    from app.partners.led import action_card
 
-    from .services import figures
+    from .services import action_of
 
-    found = figures(year)
-    return [
-        DashboardCard(
-            title="Bals en liance 02 : classes retenues",
-            value=str(found["classes"]),
-            detail=f"{found['pupils']} élèves · {hours_text(found['hours'])} d'intervention tenues par l'artiste",
-            url=url_for("BalsDanceView.list"),
-            bars=tuple((name, float(held)) for name, held in found["by_partner"]),
-            bars_unit="h",
-        )
-    ]
+    return [action_card(year, action_of(year), title="Bals en liance 02 : classes retenues", url=url_for("BalsDanceView.list"), artists="l'artiste")]
 
 
 @hookimpl
